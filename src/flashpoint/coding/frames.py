@@ -1,0 +1,226 @@
+"""Syntactic frames: from a parsed sentence to (trigger, rule, source heads, target heads).
+
+Works on spaCy ``Token``s from the English dependency parser (ClearNLP labels).  No actor
+resolution here: this module finds *where* the source and target are; the coder resolves them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .lexicon import Lexicon, Rule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+OBJ = {"dobj", "obj"}
+COMP = {"xcomp", "ccomp", "pcomp"}
+INHERIT_SUBJECT = {"xcomp", "advcl", "conj", "pcomp"}
+MODALS = {"may", "might", "could", "would", "should", "can"}
+# Governing verbs that make their complement a wish, plan or threat, not a fact.
+IRREALIS = {
+    "threaten", "plan", "intend", "want", "seek", "hope", "vow", "promise", "pledge", "prepare",
+    "consider", "propose", "offer", "aim", "try", "attempt", "expect", "wish", "urge", "call",
+    "demand", "ask", "appeal", "warn", "push", "press", "encourage", "request", "refuse",
+    "decline", "ready", "readiness", "willing", "agree", "decide", "fail", "deny", "refute",
+    "reject", "oppose", "order", "tell", "allow", "permit", "persuade", "invite",
+}
+NEGATING = {"deny", "refute", "fail", "refuse", "decline", "reject", "dismiss"}
+LIGHT_PREPS = {"in", "into", "for"}
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    trigger: Token
+    rule: Rule
+    sources: tuple[tuple[Token, str], ...]  # candidate source heads with how they were found
+    targets: tuple[tuple[Token, str], ...]  # candidate target heads, in order of preference
+    negated: bool
+    hypothetical: bool
+    passive: bool
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def _children(tok: Token, deps: set[str]) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def with_conjuncts(tok: Token) -> list[Token]:
+    """A head and the heads coordinated with it (``Serbia and Russia``)."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN", "PRON"}:
+            out.extend(with_conjuncts(c))
+    return out
+
+
+def _prep_objects(tok: Token, preps: Iterable[str] | None = None) -> Iterator[Token]:
+    wanted = None if preps is None else set(preps)
+    for c in tok.children:
+        if c.dep_ in {"prep", "agent", "dative"} and (wanted is None or _lemma(c) in wanted):
+            for gc in c.children:
+                if gc.dep_ in {"pobj", "pcomp"}:
+                    yield gc
+
+
+def _constraint_values(tok: Token, key: str) -> set[str]:
+    """The lemmas a rule constraint of kind ``key`` can see around ``tok``."""
+    vals: set[str] = set()
+    if key == "obj":
+        for o in _children(tok, OBJ | {"attr", "oprd"}):
+            vals |= {_lemma(x) for x in with_conjuncts(o)}
+        for o in _prep_objects(tok, {"of", "over", "about", "on", "for", "to", "against"}):
+            vals.add(_lemma(o))
+    elif key == "comp":
+        for c in _children(tok, COMP | OBJ | {"acl", "advcl"}):
+            vals.add(_lemma(c))
+            vals |= {_lemma(x) for x in c.children if x.dep_ in {"compound", "conj"}}
+        for o in _prep_objects(tok):
+            vals.add(_lemma(o))
+            vals |= {_lemma(x) for x in o.children if x.dep_ in {"compound", "amod"}}
+    elif key == "prep":
+        vals = {_lemma(c) for c in tok.children if c.dep_ in {"prep", "agent", "dative"}}
+    elif key == "prt":
+        vals = {_lemma(c) for c in tok.children if c.dep_ == "prt"}
+    elif key == "mod":
+        vals = {_lemma(c) for c in tok.children if c.dep_ in {"compound", "amod", "nmod"}}
+    elif key == "subj":
+        vals = {_lemma(c) for c in tok.children if c.dep_ in SUBJ}
+    return vals
+
+
+def match_rule(tok: Token, lexicon: Lexicon) -> Rule | None:
+    """The most specific rule whose lemma, part of speech and constraints fit ``tok``."""
+    best: Rule | None = None
+    for rule in lexicon.candidates(_lemma(tok), tok.pos_):
+        if all(_constraint_values(tok, k) & v for k, v in rule.requires.items()):
+            if best is None or rule.specificity > best.specificity:
+                best = rule
+    return best
+
+
+def is_passive(tok: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
+
+
+def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
+    """Who performs ``verb``: its subject, the agent of a passive, or an inherited subject."""
+    if depth > 4:
+        return []
+    if is_passive(verb):
+        return [(o, "agent") for o in _prep_objects(verb, {"by"})]
+    subs = [(s, "subj") for s in _children(verb, {"nsubj", "csubj"})]
+    if subs:
+        return subs
+    if verb.dep_ in {"relcl", "acl"} and verb.head.pos_ in {"NOUN", "PROPN"}:
+        return [(verb.head, "relcl")]
+    if verb.dep_ in INHERIT_SUBJECT and verb.head is not verb:
+        head = verb.head
+        if head.dep_ == "prep" and head.head is not head:  # "accused X of supporting"
+            head = head.head
+        if verb.dep_ == "xcomp" and head.pos_ == "VERB":
+            # "urged Serbia to withdraw": the object of the control verb acts.
+            objs = _children(head, OBJ)
+            if objs:
+                return [(objs[0], "controller")]
+        return [(s, "inherited") for s, _ in verb_subjects(head, depth + 1)]
+    return []
+
+
+def noun_sources(noun: Token) -> list[tuple[Token, str]]:
+    """Who performs a nominal act (``NATO's offer``, ``an attack by X``, ``held talks``)."""
+    out: list[tuple[Token, str]] = []
+    out += [(c, "poss") for c in noun.children if c.dep_ == "poss"]
+    out += [(o, "by") for o in _prep_objects(noun, {"by", "from"})]
+    out += [(c, "modifier") for c in noun.children
+            if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"PROPN", "ADJ", "NOUN"}]
+    head = noun.head
+    if noun.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
+        out += verb_subjects(head)
+    elif noun.dep_ == "pobj" and head.dep_ == "prep" and _lemma(head) in LIGHT_PREPS:
+        verb = head.head
+        if verb.pos_ in {"VERB", "AUX"}:
+            out += verb_subjects(verb)
+    return out
+
+
+def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]]:
+    out: list[tuple[Token, str]] = []
+    if passive:
+        out += [(s, "patient") for s in _children(tok, {"nsubjpass"})]
+    for slot in rule.target:
+        if slot.kind == "dobj":
+            out += [(o, "dobj") for o in _children(tok, OBJ)]
+        elif slot.kind == "prep":
+            out += [(o, "prep") for o in _prep_objects(tok, slot.preps)]
+            for m in _children(tok, {"advmod", "npadvmod", "acomp", "advcl"}):  # "close to X"
+                out += [(o, "prep") for o in _prep_objects(m, slot.preps)]
+            for o in _children(tok, OBJ):  # "expressed concern over X"
+                out += [(x, "obj-prep") for x in _prep_objects(o, slot.preps)]
+        elif slot.kind == "comp_subj":
+            for c in _children(tok, COMP):
+                out += [(s, "comp_subj") for s in _children(c, SUBJ)]
+        elif slot.kind == "dative":
+            out += [(o, "dative") for o in _children(tok, {"dative"})]
+            out += [(o, "dative") for o in _prep_objects(tok, {"to"})]
+        elif slot.kind == "poss":
+            out += [(c, "poss") for c in tok.children if c.dep_ == "poss"]
+    return out
+
+
+def _negated(tok: Token) -> bool:
+    if any(c.dep_ == "neg" for c in tok.children):
+        return True
+    node = tok
+    for _ in range(3):
+        if node.dep_ not in COMP | {"xcomp", "dobj"} or node.head is node:
+            return False
+        node = node.head
+        if node.dep_ == "prep":
+            node = node.head
+        if _lemma(node) in NEGATING:
+            return True
+        if any(c.dep_ == "neg" for c in node.children) and node.pos_ in {"VERB", "AUX"}:
+            return True
+    return False
+
+
+def _hypothetical(tok: Token) -> bool:
+    if any(c.dep_ == "aux" and _lemma(c) in MODALS for c in tok.children):
+        return True
+    if any(c.dep_ == "mark" and _lemma(c) in {"if", "unless", "whether"} for c in tok.children):
+        return True
+    if tok.dep_ in {"xcomp", "ccomp", "acl", "pcomp"} and tok.head is not tok:
+        head = tok.head.head if tok.head.dep_ == "prep" else tok.head
+        if _lemma(head) in IRREALIS:
+            return True
+    return any(c.dep_ == "aux" and _lemma(c) == "will" for c in tok.children)
+
+
+def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
+    """Every trigger in ``doc`` with its rule and candidate source/target heads."""
+    out: list[Frame] = []
+    for tok in doc:
+        if tok.pos_ not in {"VERB", "NOUN", "AUX", "PROPN", "ADJ"}:
+            continue
+        rule = match_rule(tok, lexicon)
+        if rule is None:
+            continue
+        passive = tok.pos_ == "VERB" and is_passive(tok)
+        if tok.pos_ in {"VERB", "AUX"}:
+            sources = verb_subjects(tok)
+        else:
+            sources = noun_sources(tok)
+        targets = targets_for(tok, rule, passive)
+        negated = _negated(tok)
+        hypothetical = not negated and _hypothetical(tok)
+        out.append(Frame(tok, rule, tuple(sources), tuple(targets), negated, hypothetical,
+                         passive))
+    return out
+

@@ -1,0 +1,129 @@
+"""The ``Store`` interface and the records only the store returns.
+
+``LocalStore`` (the owner of the DuckDB file) and ``RemoteStore`` (a client of the owner) both
+implement ``Store``; callers never need to know which one they hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self, runtime_checkable
+
+from ..errors import InputError
+from ..model import Article, Rejection
+
+STATUSES = ("new", "updated", "duplicate", "near_duplicate")
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """What the store decided for one article of ``add_articles``.
+
+    ``version`` is the stored version the input corresponds to (for a duplicate: the version
+    holding that exact text); ``story_id`` the story it belongs to.
+    """
+
+    article_id: str
+    status: str  # new | updated | duplicate | near_duplicate
+    story_id: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A story: articles that are copies or near-copies of one another."""
+
+    story_id: str
+    title: str
+    first_published: datetime | None
+    last_published: datetime | None
+    num_articles: int
+    num_sources: int
+    article_ids: tuple[str, ...]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """The store interface, identical for the owner and for its clients."""
+
+    path: str
+
+    @property
+    def is_owner(self) -> bool: ...
+
+    def add_articles(self, items: Sequence[tuple[Article, bytes]]) -> list[AddOutcome]: ...
+
+    def start_run(self, kind: str, manifest: dict[str, Any]) -> str: ...
+
+    def finish_run(self, run_id: str, counts: dict[str, Any]) -> None: ...
+
+    def add_rejections(self, run_id: str, rejections: Sequence[Rejection]) -> None: ...
+
+    def articles(
+        self,
+        *,
+        story: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Article]: ...
+
+    def get_article(
+        self, article_id: str, *, version: int | None = None, with_raw: bool = False
+    ) -> Article: ...
+
+    def article_versions(self, article_id: str) -> list[Article]: ...
+
+    def stories(
+        self, *, since: datetime | None = None, limit: int = 100, offset: int = 0
+    ) -> list[StoryRow]: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def schema_version(self) -> int: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+def to_utc_naive(value: datetime | None) -> datetime | None:
+    """A datetime as naive UTC, the form the store keeps (naive input is taken as UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def from_utc_naive(value: datetime | None) -> datetime | None:
+    """A stored naive-UTC datetime as a timezone-aware UTC datetime."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def check_page(limit: int, offset: int) -> None:
+    """Reject a negative or huge page request with a message naming the argument."""
+    if not 0 <= limit <= MAX_LIMIT:
+        raise InputError(
+            f"limit {limit} is out of range", f"give a limit between 0 and {MAX_LIMIT}",
+            subject="limit",
+        )
+    if offset < 0:
+        raise InputError(f"offset {offset} is negative", "give an offset of 0 or more",
+                         subject="offset")

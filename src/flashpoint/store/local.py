@@ -1,0 +1,281 @@
+"""``LocalStore``: the owner's side — one DuckDB connection, a write lock, cursors for readers.
+
+Writes are serialised by a lock and each runs in one transaction on the writer cursor; reads run
+on pooled cursors of the same database, so they see the last committed snapshot and never wait
+for a write.  When the store has an ``OwnerLock`` it also serves other processes over RPC.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import InputError, NotFoundError, StoreError
+from ..model import Article, Rejection
+from ..options import Options
+from . import queries, writer
+from .base import AddOutcome, StoryRow
+from .owner import OwnerInfo, OwnerLock, RpcServer
+from .schema import current_version, migrate
+
+_POOL_MAX = 8
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _json(value: dict[str, Any], what: str) -> str:
+    if not isinstance(value, dict):
+        raise InputError(f"{what} must be a dictionary", f"pass a dict as the {what}",
+                         subject=what)
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def check_path(path: str) -> None:
+    """Fail early, naming the path and the fix, when ``path`` cannot hold a store."""
+    if path == ":memory:":
+        return
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise StoreError(f"the directory {parent} does not exist",
+                         "create it, or choose another store with --db or FLASHPOINT_DB",
+                         subject=path)
+    if os.path.isdir(path):
+        raise StoreError("this is a directory, not a database file",
+                         "give the path of a .duckdb file", subject=path)
+
+
+def connect(path: str) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, turning failures into ``StoreError`` with the path and a fix."""
+    check_path(path)
+    try:
+        return duckdb.connect(path)
+    except duckdb.Error as exc:
+        text = str(exc)
+        if "not a valid DuckDB database" in text:
+            what, fix = ("the file is not a DuckDB database",
+                         "choose another path with --db or FLASHPOINT_DB, or move the file away")
+        elif "Could not set lock" in text or "Conflicting lock" in text:
+            what, fix = ("another program has the database file open",
+                         "close that program (a duckdb shell or an old flashpoint) and retry")
+        elif "version" in text.lower() and "storage" in text.lower():
+            what, fix = (f"the file was written by an incompatible DuckDB ({text})",
+                         "upgrade flashpoint, or export the data with the DuckDB that wrote it")
+        elif "Permission denied" in text or "Read-only" in text:
+            what, fix = (f"the database file cannot be opened for writing ({text})",
+                         "fix the permissions of the file and its directory")
+        else:
+            what, fix = (f"cannot open the database ({text})",
+                         "check the file; restore it from a backup if it is damaged")
+        raise StoreError(what, fix, subject=path) from exc
+
+
+class LocalStore:
+    """The owner of a store file (see ``flashpoint.store.open_store``)."""
+
+    def __init__(self, path: str, options: Options, *, lock: OwnerLock | None = None) -> None:
+        self.path = path
+        self.is_owner = True
+        self.options = options
+        self._con = connect(path)
+        self._lock = lock
+        self._server: RpcServer | None = None
+        self._closed = False
+        self._write_lock = threading.Lock()
+        self._pool_lock = threading.Lock()
+        self._pool: list[duckdb.DuckDBPyConnection] = []
+        self._state = writer.DedupState(options)
+        try:
+            migrate(self._con, path)
+            self._writer = self._con.cursor()
+            if lock is not None:
+                self._server = RpcServer(self, options)
+                self._server.start()
+                lock.publish(OwnerInfo(os.getpid(), self._server.port, self._server.token))
+        except BaseException:
+            self.close()
+            raise
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("the store is closed", "open it again with open_store",
+                             subject=self.path)
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except duckdb.Error as exc:
+            raise StoreError(f"{action} failed ({exc})",
+                             "retry; if it persists, check the disk and the file",
+                             subject=self.path) from exc
+
+    @contextmanager
+    def _reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self._check_open()
+        with self._pool_lock:
+            cur = self._pool.pop() if self._pool else self._con.cursor()
+        try:
+            with self._errors("reading the store"):
+                yield cur
+        finally:
+            with self._pool_lock:
+                if len(self._pool) < _POOL_MAX and not self._closed:
+                    self._pool.append(cur)
+                else:
+                    cur.close()
+
+    @contextmanager
+    def _writing(self, action: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._write_lock:
+            self._check_open()
+            with self._errors(action):
+                yield self._writer
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def add_articles(self, items: Sequence[tuple[Article, bytes]]) -> list[AddOutcome]:
+        """Store a batch; decide new / updated / duplicate / near-duplicate for each article.
+
+        The store assigns ``story_id`` and ``version`` (the inputs' values are ignored); an empty
+        or foreign-sized signature is recomputed from the text.
+        """
+        for n, item in enumerate(items):
+            if not (isinstance(item, tuple | list) and len(item) == 2
+                    and isinstance(item[0], Article) and isinstance(item[1], bytes)):
+                raise InputError(f"item {n} of add_articles is not (Article, signature bytes)",
+                                 "pass pairs of an Article and its dedup.signature",
+                                 subject="add_articles")
+        with self._writing("storing articles") as con:
+            return writer.add_articles(con, self._state, items, self.options, _now())
+
+    def start_run(self, kind: str, manifest: dict[str, Any], *, run_id: str | None = None) -> str:
+        """Record the start of a run; returns its id (``run_id`` makes a retry idempotent)."""
+        run_id = run_id or uuid.uuid4().hex[:16]
+        text = _json(manifest, "manifest")
+        with self._writing("recording a run") as con:
+            con.execute("INSERT INTO runs (run_id, kind, started_at, manifest) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        [run_id, kind, _now(), text])
+        return run_id
+
+    def finish_run(self, run_id: str, counts: dict[str, Any]) -> None:
+        text = _json(counts, "counts")
+        with self._writing("recording a run") as con:
+            row = con.execute("UPDATE runs SET finished_at = ?, counts = ? WHERE run_id = ? "
+                              "RETURNING run_id", [_now(), text, run_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"run {run_id!r} is not in the store",
+                                "pass the id start_run returned", subject=run_id)
+
+    def add_rejections(self, run_id: str, rejections: Sequence[Rejection]) -> None:
+        """Record rejected inputs of a run (recording the same rejection twice is a no-op)."""
+        if not rejections:
+            return
+        now = _now()
+        table = pa.table({
+            "run_id": pa.array([run_id] * len(rejections), pa.string()),
+            "origin": pa.array([r.origin for r in rejections], pa.string()),
+            "reason": pa.array([r.reason for r in rejections], pa.string()),
+            "detail": pa.array([r.detail for r in rejections], pa.string()),
+            "rejected_at": pa.array([now] * len(rejections), pa.timestamp("us")),
+        })
+        with self._writing("recording rejections") as con:
+            con.register("_rejections", table)
+            try:
+                con.execute(
+                    "INSERT INTO rejections BY NAME SELECT DISTINCT * FROM _rejections n "
+                    "WHERE NOT EXISTS (SELECT 1 FROM rejections r WHERE r.run_id = n.run_id "
+                    "AND r.origin = n.origin AND r.reason = n.reason AND r.detail = n.detail)"
+                )
+            finally:
+                con.unregister("_rejections")
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def articles(
+        self,
+        *,
+        story: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Article]:
+        with self._reader() as cur:
+            return queries.articles(cur, story=story, since=since, until=until, limit=limit,
+                                    offset=offset)
+
+    def get_article(
+        self, article_id: str, *, version: int | None = None, with_raw: bool = False
+    ) -> Article:
+        with self._reader() as cur:
+            return queries.get_article(cur, article_id, version=version, with_raw=with_raw)
+
+    def article_versions(self, article_id: str) -> list[Article]:
+        with self._reader() as cur:
+            return queries.article_versions(cur, article_id)
+
+    def stories(
+        self, *, since: datetime | None = None, limit: int = 100, offset: int = 0
+    ) -> list[StoryRow]:
+        with self._reader() as cur:
+            return queries.stories(cur, since=since, limit=limit, offset=offset)
+
+    def stats(self) -> dict[str, Any]:
+        with self._reader() as cur:
+            return queries.stats(cur)
+
+    def schema_version(self) -> int:
+        with self._reader() as cur:
+            return current_version(cur)
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop serving clients, close the database, release ownership (idempotent)."""
+        if self._closed:
+            return
+        if self._lock is not None:
+            self._lock.retract()
+        if self._server is not None:
+            self._server.stop()
+        with self._write_lock:
+            self._closed = True
+            with self._pool_lock:
+                pool, self._pool = self._pool, []
+            for cur in pool:
+                cur.close()
+            writer_cursor = getattr(self, "_writer", None)
+            if writer_cursor is not None:
+                writer_cursor.close()
+            self._con.close()
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"LocalStore({self.path!r}, owner, {'closed' if self._closed else 'open'})"
