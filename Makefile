@@ -5,7 +5,6 @@ PY     := $(VENV)/bin/python
 FP     := $(VENV)/bin/flashpoint
 STAMP  := $(VENV)/.installed
 DB     ?= flashpoint.duckdb
-SAMPLE := examples/corpus/txt examples/corpus/html examples/corpus/rss examples/corpus/warc examples/corpus/jsonl
 
 .PHONY: install run test lint typecheck check bench clean-db distclean
 
@@ -19,7 +18,7 @@ $(STAMP): pyproject.toml requirements/model.txt
 install: $(STAMP)
 
 run: install
-	$(FP) ingest $(SAMPLE) --db $(DB) --quiet || test $$? -eq 1
+	$(PY) examples/ingest_sample.py --db $(DB)
 	$(FP) stats --db $(DB)
 	@echo
 	@echo "Store: $(DB). Look inside:  $(FP) articles --db $(DB)"

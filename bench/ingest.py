@@ -36,9 +36,9 @@ RESIDUE_BOTTOM = ["Share this:", "Like this:", "About Author", "Leave a Reply",
 def paragraph_pool() -> list[str]:
     """Paragraphs of the sample corpus, cleaned by Flashpoint itself."""
     from flashpoint.clean import clean
-    from flashpoint.ingest import iter_documents
     from flashpoint.model import Rejection
     from flashpoint.options import Options
+    from flashpoint.sources import iter_documents
 
     opts = Options()
     pool: list[str] = []
@@ -61,7 +61,7 @@ def variant(pool: list[str], i: int) -> tuple[str, str]:
     paras = rng.sample(pool, k=min(len(pool), rng.randint(4, 8)))
     paras = [p.replace("2023", str(2023 - rng.randint(0, 3))) for p in paras]
     title = f"{paras[0].split('.')[0][:80]} (report {i})"
-    body = "\n\n".join([f"Report {i}: figures checked on day {rng.randint(1, 28)}."] + paras)
+    body = "\n\n".join([f"Report {i}: figures checked on day {rng.randint(1, 28)}.", *paras])
     return title, body
 
 

@@ -17,7 +17,8 @@ from helpers import write_jsonl_corpus
 CLI = [sys.executable, "-m", "flashpoint"]
 
 
-def run(*args: str, db: Path, check: bool = False, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(*args: str, db: Path, check: bool = False,
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FLASHPOINT_DB": str(db)}
     proc = subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode != 0:
@@ -88,7 +89,7 @@ def test_kill_9_then_rerun_loses_and_duplicates_nothing(tmp_path: Path) -> None:
         if proc.poll() is not None:
             return True
         out = run("stats", db=db)
-        return out.returncode == 0 and 0 < json.loads(out.stdout)["articles"]
+        return out.returncode == 0 and json.loads(out.stdout)["articles"] > 0
 
     _wait_for(some_stored)
     assert proc.poll() is None, "ingest finished before it could be killed; make the corpus larger"

@@ -113,7 +113,7 @@ def _jsonl() -> list[dict[str, Any]]:
 
 def raw_text(entry: dict[str, Any]) -> str:
     """The article's whole text as a reader would see it (page residue included)."""
-    fmt, path = entry["format"], CORPUS / entry["file"]
+    fmt, path = entry["format"], CORPUS / str(entry["file"])
     if fmt == "txt":
         return path.read_text(encoding="utf-8")
     if fmt == "html":
@@ -363,7 +363,8 @@ def test_syndicated_copies_are_near_duplicates_of_the_wire_story() -> None:
              and "exact_duplicate_of" not in a]
     for a in loose:
         for b in articles:
-            if b is not a and b.get("exact_duplicate_of") != a["key"]:
+            linked = a["key"] in (b.get("exact_duplicate_of"), b.get("version_of"))
+            if b is not a and not linked:
                 assert jaccard(body_text(a), body_text(b)) < 0.4, (a["key"], b["key"])
 
 
@@ -408,14 +409,16 @@ def test_events_follow_the_story_design() -> None:
     assert len(recaps) >= 10 and all(p > FIRST_DAY for p in recaps)
     hostile_days = {p for k in ("KSV>SRB ACCUSE", "KSV>SRB REQUEST")
                     for p, _, f in seen[k] if f == "events"}
-    day = FIRST_DAY
-    while day <= LAST_DAY:
-        assert day in hostile_days, f"no Kosovo accusation or demand published on {day}"
-        day += timedelta(days=1)
+    for offset in range((LAST_DAY - FIRST_DAY).days + 1):
+        published = FIRST_DAY + timedelta(days=offset)
+        assert published in hostile_days, f"no Kosovo accusation or demand published {published}"
 
 
 def test_no_text_from_the_seed_article(seed_path: Path) -> None:
-    seed = normalise_text(seed_path.read_text(encoding="utf-8")).split()
+    # The stock WordPress widget line is generic page residue, not the seed's text.
+    lines = [ln for ln in seed_path.read_text(encoding="utf-8").splitlines()
+             if not ln.startswith("Your email address will not be published")]
+    seed = normalise_text("\n".join(lines)).split()
     runs = {" ".join(seed[i:i + 8]) for i in range(len(seed) - 7)}
     for path in sorted(CORPUS.rglob("*")):
         if path.is_file() and path.suffix in {".txt", ".html", ".xml", ".jsonl", ".toml"}:

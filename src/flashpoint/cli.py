@@ -91,7 +91,8 @@ def main(ctx: click.Context, config: str | None) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--published", default=None, metavar="DATE",
               help="Publication date/time for every input (overrides what the input says).")
-@click.option("--source", default=None, metavar="NAME", help="Source (outlet) name for every input.")
+@click.option("--source", default=None, metavar="NAME",
+              help="Source (outlet) name for every input.")
 @db_option
 @click.option("--no-code", is_flag=True, help="Store articles without coding events.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: all cores).")

@@ -12,69 +12,22 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import IO, Any
 
-from .version import __version__
-from .clean import clean
-from .dedup import signature
-from .errors import FlashpointError, InputError
 from .ids import sha256_hex
-from .ingest import Fetcher, iter_many
-from .model import Article, Coded, IngestReport, RawDocument, Rejection
+from .model import Coded, IngestReport, RawDocument, Rejection
 from .options import Options
+from .prepare import Job, Prepared, prepare_many
+from .sources import Fetcher, iter_many
 from .store import Store, open_store
+from .version import __version__
 
 Progress = Callable[[int, int | None], None]  # (documents done, total if known)
 
-# Below this many documents a process pool costs more than it saves.
+# Below this many documents a process pool costs more than it saves.  Worker processes import
+# only ``flashpoint.prepare`` (cleaning, signatures, coding), never the store.
 _POOL_MIN_DOCS = 24
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A document after the CPU-heavy stages: its article, MinHash signature and coding."""
-
-    article: Article
-    signature: bytes
-    coded: Coded | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    options: Options
-    published: datetime | None
-    source: str | None
-    code: bool
-
-
-def prepare(doc: RawDocument, job: _Job) -> Prepared | Rejection:
-    """Clean one document (and code it when asked). Pure: runs in any process."""
-    try:
-        article = clean(doc, job.options, published=job.published, source=job.source)
-        sig = signature(article.text, job.options)
-        coded = _code(article, job.options) if job.code else None
-    except InputError as exc:
-        return Rejection(doc.origin, exc.reason, exc.message)
-    except FlashpointError as exc:
-        return Rejection(doc.origin, exc.code, exc.message)
-    if coded is not None and coded.tone is not None:
-        article = replace(article, tone=coded.tone)
-    return Prepared(article, sig, coded)
-
-
-def _code(article: Article, options: Options) -> Coded | None:
-    try:
-        from .coding import code_article  # the coder is optional until it is installed
-    except ImportError:
-        return None
-    result: Coded = code_article(article, options)
-    return result
-
-
-def _prepare_many(docs: Sequence[RawDocument], job: _Job) -> list[Prepared | Rejection]:
-    return [prepare(d, job) for d in docs]
 
 
 def _chunks(items: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -111,14 +64,14 @@ def ingest(
     own_store = store is None
     st = store if store is not None else open_store(db if db is not None else opts.db, opts)
     try:
-        return _run(st, specs, opts, _Job(opts, published, source, do_code), fetcher, stdin,
+        return _run(st, specs, opts, Job(opts, published, source, do_code), fetcher, stdin,
                     progress)
     finally:
         if own_store:
             st.close()
 
 
-def _manifest(specs: Sequence[str], job: _Job) -> dict[str, Any]:
+def _manifest(specs: Sequence[str], job: Job) -> dict[str, Any]:
     return {
         "flashpoint": __version__,
         "inputs": list(specs),
@@ -133,7 +86,7 @@ def _run(
     store: Store,
     specs: Sequence[str],
     options: Options,
-    job: _Job,
+    job: Job,
     fetcher: Fetcher | None,
     stdin: IO[bytes] | None,
     progress: Progress | None,
@@ -215,7 +168,7 @@ def _store_coded(store: Store, coded: Sequence[Coded], outcomes: Sequence[Any]) 
 
 def _process(
     docs: Iterator[RawDocument],
-    job: _Job,
+    job: Job,
     executor: Executor | None,
     batch_size: int,
     workers: int,
@@ -223,7 +176,7 @@ def _process(
     """Yield prepared results batch by batch, keeping at most two batches in flight."""
     if executor is None:
         for chunk in _chunks(docs, batch_size):
-            yield _prepare_many(chunk, job)
+            yield prepare_many(chunk, job)
         return
     # Split each batch into one sub-chunk per worker; overlap the next batch with the write.
     sub = max(1, batch_size // (workers * 2))
@@ -231,7 +184,7 @@ def _process(
     in_flight: list[Any] = []
 
     def submit(chunk: list[RawDocument]) -> list[Any]:
-        return [executor.submit(_prepare_many, chunk[i:i + sub], job)
+        return [executor.submit(prepare_many, chunk[i:i + sub], job)
                 for i in range(0, len(chunk), sub)]
 
     first = next(chunks, None)

@@ -352,14 +352,20 @@ def filter_residue_detail(
         elif mark.kind == "author_box" and not header:
             i = _skip_bio(units, marks, i, dropped)
         elif mark.kind == "related" and not header:
-            while i < len(units) and (marks[i] is None and not is_prose(units[i])
-                                      and len(units[i]) <= _RELATED_MAX_CHARS):
+            # The list runs on through headlines and their date/category lines.
+            while i < len(units) and _in_related_list(units[i], marks[i]):
                 dropped.append(units[i])
                 i += 1
     while body and _label(body[-1]):
         dropped.append(body.pop())
     residue = sum(1 for m in marks if m is not None)
     return Filtered(found_title, tuple(body), author, date_text, tuple(dropped), residue)
+
+
+def _in_related_list(unit: str, mark: Match | None) -> bool:
+    if mark is not None:
+        return mark.kind in {"date", "line"}
+    return not is_prose(unit) and len(unit) <= _RELATED_MAX_CHARS
 
 
 def _same_title(unit: str, title: str) -> bool:
@@ -371,12 +377,20 @@ def _same_title(unit: str, title: str) -> bool:
 
 
 def _pick_title(units: list[str], marks: list[Match | None], end: int) -> int | None:
-    """Index of the title among the lines before the body: the first headline-like line of
-    ``_TITLE_GOOD_WORDS`` words or more, else the longest (a site name is usually shorter)."""
+    """Index of the title among the lines before the body: the last headline-like line of
+    ``_TITLE_GOOD_WORDS`` words or more, else the longest (a site name is usually shorter).
+
+    A line followed by navigation labels before the body ("Menu", "Home", "Politics" …) is a
+    site tagline above the menu, not the title, unless nothing else qualifies.
+    """
     candidates = [k for k in range(end) if marks[k] is None and _title_like(units[k])]
     if not candidates:
         return None
-    for k in candidates:
+    below_menu = [k for k in candidates
+                  if not any(marks[j] is None and _label(units[j]) for j in range(k + 1, end))]
+    candidates = below_menu or candidates
+    # The headline sits right above the body; a tagline under the site name comes before it.
+    for k in reversed(candidates):
         if len(units[k].split()) >= _TITLE_GOOD_WORDS:
             return k
     return max(candidates, key=lambda k: (len(units[k].split()), -k))

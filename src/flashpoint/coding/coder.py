@@ -84,7 +84,8 @@ class _ArticleCoder:
         self.when: date | None = article.published.date() if article.published else None
         self.coref = ctx.resolver.new_article(self.when)
 
-    def actor_for(self, tok: Token, sentence: str, doc: Doc) -> tuple[Actor, tuple[int, int]] | None:
+    def actor_for(self, tok: Token, sentence: str, doc: Doc
+                  ) -> tuple[Actor, tuple[int, int]] | None:
         if tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
             actor = self.coref.pronoun(tok.lower_)
             return (actor, (tok.idx, tok.idx + len(tok.text))) if actor else None

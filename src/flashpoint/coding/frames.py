@@ -99,9 +99,9 @@ def match_rule(tok: Token, lexicon: Lexicon) -> Rule | None:
     """The most specific rule whose lemma, part of speech and constraints fit ``tok``."""
     best: Rule | None = None
     for rule in lexicon.candidates(_lemma(tok), tok.pos_):
-        if all(_constraint_values(tok, k) & v for k, v in rule.requires.items()):
-            if best is None or rule.specificity > best.specificity:
-                best = rule
+        fits = all(_constraint_values(tok, k) & v for k, v in rule.requires.items())
+        if fits and (best is None or rule.specificity > best.specificity):
+            best = rule
     return best
 
 
@@ -213,10 +213,7 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
         if rule is None:
             continue
         passive = tok.pos_ == "VERB" and is_passive(tok)
-        if tok.pos_ in {"VERB", "AUX"}:
-            sources = verb_subjects(tok)
-        else:
-            sources = noun_sources(tok)
+        sources = verb_subjects(tok) if tok.pos_ in {"VERB", "AUX"} else noun_sources(tok)
         targets = targets_for(tok, rule, passive)
         negated = _negated(tok)
         hypothetical = not negated and _hypothetical(tok)

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from flashpoint.ingest import FetchResult, iter_documents, iter_many
 from flashpoint.model import DocKind, RawDocument, Rejection
 from flashpoint.options import Options
+from flashpoint.sources import FetchResult, iter_documents, iter_many
 
 
 def build_mixed_tree(root: Path, kit: Any) -> None:

@@ -13,9 +13,9 @@ import httpx
 import pytest
 from fastwarc.warc import WarcRecord, WarcRecordType
 
-from flashpoint.ingest import HttpFetcher
 from flashpoint.model import RawDocument, Rejection
 from flashpoint.options import Options
+from flashpoint.sources import HttpFetcher
 
 # Made-up host names mapped to public addresses, so the address rule passes without DNS.
 PUBLIC_HOSTS = {"news.example": ["93.184.215.14"], "other.example": ["8.8.4.4"]}

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.ingest import iter_documents
-from flashpoint.ingest.files import (
+from flashpoint.model import Rejection
+from flashpoint.options import Options
+from flashpoint.sources import iter_documents
+from flashpoint.sources.files import (
     CappedGzipReader,
     Format,
     expand,
@@ -16,8 +18,6 @@ from flashpoint.ingest.files import (
     sniff,
     walk,
 )
-from flashpoint.model import Rejection
-from flashpoint.options import Options
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from flashpoint.ingest import iter_documents
-from flashpoint.ingest.pages import binary_reason
 from flashpoint.model import DocKind, RawDocument, Rejection
 from flashpoint.options import Options
+from flashpoint.sources import iter_documents
+from flashpoint.sources.pages import binary_reason
 
 
 def one(path: Path, options: Options | None = None) -> RawDocument | Rejection:

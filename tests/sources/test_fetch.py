@@ -8,13 +8,13 @@ import httpx
 import pytest
 
 from flashpoint.errors import FetchError, InputError
-from flashpoint.ingest import HttpFetcher
-from flashpoint.ingest.fetch import (
+from flashpoint.options import Options
+from flashpoint.sources import HttpFetcher
+from flashpoint.sources.fetch import (
     check_url,
     is_public_address,
     parse_content_type,
 )
-from flashpoint.options import Options
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

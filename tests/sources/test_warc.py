@@ -9,9 +9,9 @@ from fastwarc.warc import WarcRecordType
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from flashpoint.ingest import iter_documents
 from flashpoint.model import DocKind, RawDocument, Rejection
 from flashpoint.options import Options
+from flashpoint.sources import iter_documents
 
 PAGE = b"<html><head><title>Bridge</title></head><body><p>Caf\xe9 owners met the mayor.</p>" \
     b"</body></html>"

@@ -5,9 +5,9 @@ from typing import Any
 
 import httpx
 
-from flashpoint.ingest import HttpFetcher, iter_documents
 from flashpoint.model import DocKind, RawDocument, Rejection
 from flashpoint.options import Options
+from flashpoint.sources import HttpFetcher, iter_documents
 
 
 def rss(items: str, title: str = "Valley Courier") -> str:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flashpoint.ingest import iter_documents
 from flashpoint.model import DocKind, RawDocument, Rejection
 from flashpoint.options import Options
+from flashpoint.sources import iter_documents
 
 
 def lines(*records: object) -> str:
