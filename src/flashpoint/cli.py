@@ -203,3 +203,7 @@ def stats(ctx: click.Context, db: str | None) -> None:
         data = store.stats()
     click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
+
+
+# The coding commands live in their own module; importing it registers them on ``main``.
+from . import cli_coding as _cli_coding  # noqa: E402,F401

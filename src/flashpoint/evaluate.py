@@ -40,6 +40,7 @@ from .metrics import (
     prf_sets,
 )
 from .model import Actor, Article, Coded, Mention, PublishedStatus
+from .model import actor_key as model_actor_key
 from .options import Options
 
 DATASET_FILES = {
@@ -106,7 +107,8 @@ def happened(m: Mention) -> bool:
     return not m.negated
 
 
-def actor_key(actor: Actor | None) -> str | None:
+def gold_key(actor: Actor | None) -> str | None:
+    """An actor as the gold sets name it: ISO alpha-3, else IGO / NGO / IMG by kind."""
     if actor is None:
         return None
     if actor.country:
@@ -159,7 +161,7 @@ def eval_plover(records: list[dict[str, Any]], coder: Coder) -> Report:
     type_items: list[tuple[set[Any], set[Any]]] = []
     for rec, c in zip(records, coded, strict=True):
         gold = _plover_gold(rec)
-        pred_raw = {(actor_key(m.source), actor_key(m.target), m.plover)
+        pred_raw = {(gold_key(m.source), gold_key(m.target), m.plover)
                     for m in c.mentions if happened(m) and m.plover}
         # A gold tuple without recipient matches a prediction with any target.
         open_gold = {(s, t) for s, r, t in gold if r is None}
@@ -215,11 +217,11 @@ def eval_petrarch2(records: list[dict[str, Any]], coder: Coder) -> Report:
         if r.get("expect_no_events"):
             continue
         got = [m for m in c.mentions if happened(m)]
-        counts.append((len(r["events"]), len({(actor_key(m.source), actor_key(m.target))
+        counts.append((len(r["events"]), len({(gold_key(m.source), gold_key(m.target))
                                                for m in got})))
         dyads.append(({(e["source"][:3], (e.get("target") or "")[:3] or None)
                        for e in r["events"]},
-                      {(actor_key(m.source), actor_key(m.target)) for m in got}))
+                      {(gold_key(m.source), gold_key(m.target)) for m in got}))
     return Report("petrarch2", len(usable), {
         "no_event_records": len(no_event),
         "no_event_precision": round(accuracy(no_event), 4),
@@ -242,7 +244,7 @@ def eval_ngec(records: list[dict[str, Any]], options: Options) -> Report:
         if "country" not in expect:
             continue
         actor = resolver.resolve_text(rec["actor_text"], rec.get("context") or "")
-        country = actor_key(actor) or ""
+        country = gold_key(actor) or ""
         pairs_country.append((expect["country"], country))
         if "code_1" in expect:
             pairs_role.append((expect["code_1"] or "", (actor.role or "") if actor else ""))
@@ -265,3 +267,111 @@ def run_eval(name: str, *, dev_dir: Path | None = None, options: Options | None 
     scorer = {"conflibert": eval_conflibert, "plover": eval_plover,
               "multirater": eval_multirater, "petrarch2": eval_petrarch2}[name]
     return scorer(records, run)
+
+
+def _seed_expectations() -> dict[str, Any]:
+    import tomllib
+    from importlib import resources
+
+    text = (resources.files("flashpoint") / "data" / "seed_expectations.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _matches(m: Mention, exp: dict[str, Any]) -> bool:
+    if model_actor_key(m.source) != exp["source"] or model_actor_key(m.target) != exp.get("target"):
+        return False
+    if "source_role" in exp and m.source.role != exp["source_role"]:
+        return False
+    if "target_role" in exp and (m.target is None or m.target.role != exp["target_role"]):
+        return False
+    if m.cameo_root not in exp["roots"]:
+        return False
+    if "date" in exp and m.event_date != exp["date"]:
+        return False
+    if "date_from" in exp and not (m.event_date and
+                                   exp["date_from"] <= m.event_date <= exp["date_to"]):
+        return False
+    return not ("background" in exp and m.background != exp["background"])
+
+
+def eval_seed(shared_dir: Path, options: Options) -> Report:
+    """The required events of the seed article, each found (with its evidence) or missing."""
+    from .clean import clean
+    from .coding import code_article
+    from .model import DocKind, RawDocument
+    from .published import parse_published
+
+    spec = _seed_expectations()
+    path = shared_dir / spec["file"]
+    if not path.is_file():
+        raise ConfigError(f"{path} not found", "point --dev-dir at shared/eval/dev",
+                          subject="eval seed")
+    parsed = parse_published(spec["published"])
+    published = parsed[0].replace(tzinfo=None) if parsed else None
+    doc = RawDocument(path.read_bytes(), str(path), DocKind.TEXT)
+    coded = code_article(clean(doc, options, published=published), options)
+    found = {}
+    for exp in spec["event"]:
+        hit = next((m for m in coded.mentions if happened(m) and _matches(m, exp)), None)
+        found[str(exp["id"])] = {"what": exp["what"], "found": hit is not None,
+                                 "cameo": hit.cameo if hit else None,
+                                 "evidence": hit.sentence if hit else None}
+    dated_2023_from_2008 = [m.mention_id for m in coded.mentions
+                            if "2008" in m.sentence and (m.event_date or "").startswith("2023")
+                            and "independence" in m.sentence]
+    n_found = sum(1 for v in found.values() if v["found"])
+    return Report("seed", len(found), {
+        "required_found": n_found, "required_total": len(found),
+        "recall": round(n_found / len(found), 4) if found else 0.0,
+        "independence_2008_dated_2023": len(dated_2023_from_2008),
+        "mentions": len(coded.mentions), "events": found,
+    })
+
+
+ALL = ("conflibert", "plover", "multirater", "petrarch2", "ngec", "seed")
+
+
+def run_all(dataset: str, *, dev_dir: Path | None = None, options: Options | None = None,
+            limit: int | None = None) -> dict[str, Any]:
+    """Reports for one dataset or ``all``, keyed by dataset name."""
+    opts = options or Options()
+    names = ALL if dataset == "all" else (dataset,)
+    out: dict[str, Any] = {}
+    for name in names:
+        if name == "seed":
+            folder = dev_dir or default_dev_dir()
+            if folder is None:
+                raise ConfigError("the shared folder is not on this machine",
+                                  "set FLASHPOINT_EVAL_DIR", subject="eval seed")
+            out[name] = eval_seed(folder.parent.parent, opts).as_dict()
+        else:
+            out[name] = run_eval(name, dev_dir=dev_dir, options=opts, limit=limit).as_dict()
+    return out
+
+
+def _lookup(report: dict[str, Any], dotted: str) -> float | None:
+    node: Any = report
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return float(node) if isinstance(node, int | float) else None
+
+
+def check_floors(reports: dict[str, Any], floors_file: Path) -> list[str]:
+    """Figures below their pinned floor, as ``dataset.path: value < floor`` lines.
+
+    The floors file is TOML: ``[dataset]`` tables of ``"dotted.path" = floor``.
+    """
+    import tomllib
+
+    floors = tomllib.loads(floors_file.read_text(encoding="utf-8"))
+    failures = []
+    for name, table in floors.items():
+        if name not in reports:
+            continue
+        for dotted, floor in table.items():
+            value = _lookup(reports[name], dotted)
+            if value is None or value < float(floor):
+                failures.append(f"{name}.{dotted}: {value} < {floor}")
+    return failures

@@ -218,6 +218,22 @@ class Event:
     mention_ids: tuple[str, ...]
     location: Place | None = None
     tone: float | None = None
+    source_key: str = ""  # the dyad key of the source (see ``actor_key``)
+    target_key: str | None = None
+    evidence: str = ""  # the sentence of the event's most confident mention
+    confidence: float = 0.0  # the highest confidence among its mentions
+    background: bool = False  # every mention of it is a recap (reported after the fact)
+
+
+def actor_key(actor: Actor | None) -> str | None:
+    """The key an actor is counted under in dyads and series.
+
+    Its country (ISO alpha-3, KSV for Kosovo) when it has one, else its group (``NAT`` for NATO,
+    ``EEC`` for the EU, ``UNO`` for the UN …), else its code.
+    """
+    if actor is None:
+        return None
+    return actor.country or actor.group or actor.code or None
 
 
 @dataclass(frozen=True, slots=True)

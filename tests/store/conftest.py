@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 
 from flashpoint import ids
 from flashpoint.dedup import signature
-from flashpoint.model import Article, PublishedStatus
+from flashpoint.model import Actor, Article, Magnitude, Mention, Place, PublishedStatus
 from flashpoint.options import Options
 from flashpoint.store import LocalStore, Store, open_store
 
@@ -105,3 +106,85 @@ def article() -> Callable[..., Article]:
 @pytest.fixture
 def dumper() -> Callable[[Store], dict[str, Any]]:
     return dump
+
+
+# -- coded records (issue 3): mentions built directly from model.py records ---------------------
+
+SRB_POLICE = Actor(text="Serbian police", code="SRBCOP", country="SRB", role="COP", span=(0, 14))
+KOSOVO = Actor(text="Kosovo", code="KSV", country="KSV")
+NATO = Actor(text="NATO", code="IGOWSTNAT", country=None, group="NAT", state=False)
+
+
+def make_mention(
+    article: Article,
+    n: int,
+    event_date: str | None = "2024-09-24",
+    *,
+    source: Actor = SRB_POLICE,
+    target: Actor | None = KOSOVO,
+    cameo: str = "190",
+    quad: int = 4,
+    goldstein: float = -10.0,
+    plover: str | None = "ASSAULT",
+    confidence: float = 0.5,
+    location: Place | None = None,
+    background: bool = False,
+    negated: bool = False,
+    tone: float | None = None,
+    sentence: str | None = None,
+    precision: str = "day",
+    tag: str = "",
+) -> Mention:
+    """Mention number ``n`` of ``article`` (its id depends on the article version's text)."""
+    return Mention(
+        mention_id=ids.short_id("mention", article.article_id, article.content_sha, n, tag),
+        article_id=article.article_id, sentence_index=n,
+        sentence=sentence if sentence is not None else f"Report {n} on {article.title}.",
+        source=source, target=target, cameo=cameo, cameo_root=cameo[:2], quad_class=quad,
+        penta_class=quad, goldstein=goldstein, plover=plover, plover_mode=None,
+        event_date=event_date, date_precision=precision if event_date else "unknown",
+        background=background, trigger_span=(2, 8), magnitude=Magnitude(dead=1),
+        location=location, tone=tone, confidence=confidence, rule="test", coder_version="t1",
+        negated=negated,
+    )
+
+
+def place(country: str | None, precision: str = "point", name: str = "Somewhere") -> Place:
+    return Place(text=name, place_name=name, country=country, lat=42.0, lon=20.0,
+                 geo_precision=precision)
+
+
+@pytest.fixture
+def mention() -> Callable[..., Mention]:
+    return make_mention
+
+
+@pytest.fixture
+def stored(opts: Options) -> Callable[..., list[Article]]:
+    """Store synthetic articles (one per published date given) and return them as stored."""
+
+    def make(store: Store, *published: datetime | None, source: str | None = "Outlet A",
+             seed: int = 0) -> list[Article]:
+        arts = [make_article(words(1000 + seed * 100 + i), f"https://n.example/{seed}/{i}",
+                             published=when, source=source, title=f"Story {seed}-{i}")
+                for i, when in enumerate(published)]
+        out = store.add_articles([(a, signature(a.text, opts)) for a in arts])
+        return [replace(a, story_id=o.story_id, version=o.version) for a, o in zip(arts, out,
+                                                                                     strict=True)]
+
+    return make
+
+
+@pytest.fixture
+def mem(opts: Options) -> Iterator[Store]:
+    """A private in-memory store (fast)."""
+    st = open_store(":memory:", opts)
+    try:
+        yield st
+    finally:
+        st.close()
+
+
+@pytest.fixture
+def place_of() -> Callable[..., Place]:
+    return place

@@ -1,22 +1,147 @@
-"""A phrase index over the actor dictionary and a longest-match scanner over tokens.
+"""Tokens, the phrase index over the actor dictionary, and the longest-match scanner.
 
 Every name, alias, adjective, seat, keyword and term of the dictionary becomes an ``Entry``
 under the token keys of its phrase.  ``scan`` walks a token list left to right and, at each
 position, takes the longest phrase whose case rules hold; the matches never overlap.
 
 Built once per dictionary (cached behind ``phrase_index``) in a few hundred milliseconds.
+
+One tokenizer serves dictionary phrases and article text: they are cut the same way, so a
+phrase matches a run of tokens exactly.  A token keeps its character offsets (for spans), a
+*key* used for lookup (accents folded, case folded, dots dropped: "U.S." -> "us", "Vučić" ->
+"vucic") and a *shape* used by the case rules of ``case_ok``:
+
+- a dictionary token with two or more capitals ("NATO", "U.S.", "AfD") must appear in exactly
+  that case ("us" and "Us" are not the United States);
+- a capitalised dictionary token ("Chad", "Jordan") must be capitalised in the text, and an
+  all-capitals text token of up to four letters does not match it ("NIS" is an acronym, not
+  the city of Niš);
+- a lower-case dictionary token ("police") matches in any case;
+- in a text with no lower-case letter at all (a headline in capitals) every token matches in
+  any case.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from .load import ActorDictionary
-from .text import Case, Token, case_ok, case_pattern, phrase_keys
+if TYPE_CHECKING:
+    from .load import ActorDictionary
 
+# An acronym with dots (U.S., D.P.R.K.), a possessive, a word, or any other single character.
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|['’]s\b|[^\W_]+|\S")
+_FOLD = str.maketrans({
+    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+    "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i", "ß": "ss",
+    "’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-", "‐": "-", "‑": "-",
+})
+# Words that match in any case inside a capitalised name ("the Hague", "Bosnia and
+# Herzegovina", "al-Assad", "von der Leyen").
+FUNCTION_WORDS = frozenset({
+    "the", "of", "and", "de", "del", "della", "di", "da", "do", "dos", "du", "des", "la", "le",
+    "el", "al", "von", "van", "der", "den", "bin", "ibn", "bint", "ben", "y", "e", "&", "-", "'",
+    "'s", "for", "in", "on", "wal", "ul", "ur", "ud", "ad", "as", "an",
+})
+MAX_TEXT_CHARS = 20_000  # longer inputs are cut: actor phrases and sentences are short
+
+
+class Case(StrEnum):
+    """How a dictionary token constrains the case of the text token it matches."""
+
+    ANY = "any"
+    TITLE = "title"
+    EXACT = "exact"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # as in the input
+    start: int
+    end: int
+    key: str  # lookup form: folded, case-folded, no dots
+
+    @property
+    def is_word(self) -> bool:
+        return any(ch.isalnum() for ch in self.text)
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def is_upper(self) -> bool:
+        letters = [ch for ch in self.text if ch.isalpha()]
+        return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+def fold(text: str) -> str:
+    """Accents removed, special letters and typographic marks replaced (case kept)."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def token_key(text: str) -> str:
+    key = fold(text).casefold()
+    if len(key) > 1 and "." in key:
+        key = key.replace(".", "")
+    return key
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text`` (at most ``MAX_TEXT_CHARS`` characters are read)."""
+    text = text[:MAX_TEXT_CHARS]
+    return [Token(m.group(), m.start(), m.end(), token_key(m.group()))
+            for m in _TOKEN.finditer(text)]
+
+
+def phrase_keys(phrase: str) -> tuple[str, ...]:
+    return tuple(t.key for t in tokenize(phrase))
+
+
+def case_pattern(phrase: str) -> tuple[tuple[Case, str], ...]:
+    """For each token of a dictionary phrase: its case rule and its exact (folded) form."""
+    out: list[tuple[Case, str]] = []
+    for tok in tokenize(phrase):
+        form = fold(tok.text).replace(".", "") if len(tok.text) > 1 else fold(tok.text)
+        capitals = sum(1 for ch in form if ch.isupper())
+        if tok.key in FUNCTION_WORDS or not tok.is_word:
+            out.append((Case.ANY, form))
+        elif capitals >= 2:
+            out.append((Case.EXACT, form))
+        elif capitals == 1 and form[:1].isupper():
+            out.append((Case.TITLE, form))
+        else:
+            out.append((Case.ANY, form))
+    return tuple(out)
+
+
+def case_ok(pattern: tuple[tuple[Case, str], ...], tokens: list[Token], start: int,
+            shouting: bool) -> bool:
+    """Whether ``tokens[start:start+len(pattern)]`` satisfy the case rules of ``pattern``."""
+    if shouting:
+        return True
+    for (rule, form), tok in zip(pattern, tokens[start:start + len(pattern)], strict=False):
+        if rule is Case.ANY:
+            continue
+        text_form = fold(tok.text).replace(".", "") if len(tok.text) > 1 else fold(tok.text)
+        if rule is Case.EXACT:
+            if text_form != form:
+                return False
+        elif not tok.is_capitalised or (tok.is_upper and len(text_form) <= 4
+                                        and len(text_form) > 1):
+            return False
+    return True
+
+
+def is_shouting(text: str) -> bool:
+    """True for text without any lower-case letter (a headline or dateline in capitals)."""
+    return not any(ch.islower() for ch in text) and any(ch.isupper() for ch in text)
 
 class Kind(StrEnum):
     """What a dictionary phrase names.  Earlier members win when one phrase names several."""
@@ -69,6 +194,8 @@ class PhraseIndex:
     phrases: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     longest: int = 1
     surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> person names
+    titles: frozenset[str] = frozenset()  # generic titles, as space-joined token keys
+    person_titles: frozenset[str] = frozenset()  # titles written before a name, likewise
 
     def add(self, phrase: str, kind: Kind, ref: str, *, weak: bool = False,
             role: str | None = None) -> None:
@@ -95,7 +222,8 @@ def phrase_index(dictionary: ActorDictionary) -> PhraseIndex:
         for word in role.weak:
             index.add(word, Kind.ROLE, role.code, weak=True)
     mods = dictionary.modifiers
-    for name, words in (("former", mods.former), ("ethnic", mods.ethnic)):
+    for name, words in (("former", mods.former), ("ethnic", mods.ethnic),
+                        ("not_actor", mods.not_actors)):
         for word in words:
             index.add(word, Kind.MODIFIER, name)
     for place in dictionary.places:
@@ -132,6 +260,8 @@ def phrase_index(dictionary: ActorDictionary) -> PhraseIndex:
             by_surname.setdefault(key, []).append(person.name)
             index.add(person.surname, Kind.SURNAME, person.name)
     index.surnames = {k: tuple(v) for k, v in by_surname.items()}
+    index.titles = frozenset(" ".join(phrase_keys(t)) for t in mods.titles)
+    index.person_titles = frozenset(" ".join(phrase_keys(t)) for t in mods.person_titles)
     return index
 
 

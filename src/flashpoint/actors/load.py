@@ -28,13 +28,14 @@ import functools
 import hashlib
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataFileError
 from .records import (
+    FILES,
     Country,
     Ethnic,
     Igo,
@@ -43,9 +44,6 @@ from .records import (
     Person,
     Place,
     Role,
-)
-from .rows import (
-    FILES,
     Row,
     check_alias_conflicts,
     parse_country,
@@ -78,24 +76,43 @@ class ActorDictionary:
     files: tuple[str, ...]
     sha256: str
 
+    _by_name: dict[tuple[str, str], Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[tuple[str, str], Any] = {}
+        for kind, items in (("igo", self.igos), ("person", self.people), ("org", self.orgs),
+                            ("place", self.places), ("ethnic", self.ethnic)):
+            for item in items:
+                by_name.setdefault((kind, item.name), item)
+        for igo in self.igos:
+            by_name.setdefault(("code", igo.code), igo)
+        object.__setattr__(self, "_by_name", by_name)
+
     def igo_by_code(self, code: str) -> Igo | None:
         """The first (canonical) IGO with this code (``IGOUNO`` -> the United Nations)."""
-        for igo in self.igos:
-            if igo.code == code:
-                return igo
-        return None
+        found: Igo | None = self._by_name.get(("code", code))
+        return found
+
+    def igo(self, name: str) -> Igo:
+        """The IGO with this canonical name (KeyError when unknown)."""
+        found: Igo = self._by_name[("igo", name)]
+        return found
 
     def person(self, name: str) -> Person | None:
-        for person in self.people:
-            if person.name == name:
-                return person
-        return None
+        found: Person | None = self._by_name.get(("person", name))
+        return found
 
     def org(self, name: str) -> Org | None:
-        for org in self.orgs:
-            if org.name == name:
-                return org
-        return None
+        found: Org | None = self._by_name.get(("org", name))
+        return found
+
+    def place(self, name: str) -> Place | None:
+        found: Place | None = self._by_name.get(("place", name))
+        return found
+
+    def ethnic_group(self, name: str) -> Ethnic | None:
+        found: Ethnic | None = self._by_name.get(("ethnic", name))
+        return found
 
 
 def load_dictionary(user_file: str | None = None) -> ActorDictionary:
@@ -137,6 +154,7 @@ def build_dictionary(texts: Mapping[str, bytes], user_file: str | None = None) -
     roles_data = _toml(roles_text, "roles.toml")
     user: dict[str, list[Row]] = {}
     files = list(FILES)
+    roles_path = "roles.toml"
     if user_file is not None:
         path = Path(user_file)
         try:
@@ -150,12 +168,13 @@ def build_dictionary(texts: Mapping[str, bytes], user_file: str | None = None) -
                                           for name in FILES if name.endswith(".csv")})
         if "roles.toml" in user:
             roles_data = _merge_roles(roles_data, user.pop("roles.toml"))
-    roles, modifiers = parse_roles(roles_data, "roles.toml")
+            roles_path = f"roles.toml + {path}"
+    roles, modifiers = parse_roles(roles_data, roles_path)
     role_codes = frozenset(roles)
 
     def rows(name: str) -> list[Row]:
         packaged = read_csv_rows(name, _decode(texts[name], name))
-        extra = user.get(name, [])
+        extra: list[Row] = user.get(name, [])
         if not extra:
             return packaged
         replaced = {r.key for r in extra}

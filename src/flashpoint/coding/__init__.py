@@ -9,15 +9,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+from ..context.tone import tone
 from ..model import Article, Coded, Sentence
-from ..nlp import lower_tokens, parse, split_sentences
+from ..nlp import MAX_SENTENCE_CHARS, lower_tokens, parse, split_sentences
 from ..options import Options
 from .cameo import load_cameo_table
-from .coder import CODER_VERSION, CoderContext, _ArticleCoder, candidate
+from .coder import CODER_VERSION, CoderContext, _ArticleCoder, has_trigger
 from .lexicon import load_lexicon
-from .resolve import ActorResolver
+from .resolve import ActorResolver, ArticleActors
 
-__all__ = ["CODER_VERSION", "code_article", "code_articles", "coder_context"]
+__all__ = ["CODER_VERSION", "code_article", "code_articles", "coder_context", "coder_manifest"]
 
 MIN_TEXT_CHARS = 20
 
@@ -45,7 +46,7 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
     """Code several articles, parsing all their candidate sentences in one batch."""
     opts = options or Options()
     ctx = coder_context(opts)
-    plans: list[tuple[Article, list[Sentence], list[Sentence]] | Coded] = []
+    plans: list[tuple[Article, list[Sentence], list[Sentence], ArticleActors] | Coded] = []
     to_parse: list[str] = []
     for art in articles:
         reason = _skip_reason(art, opts)
@@ -53,9 +54,12 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
             plans.append(Coded(art.article_id, skipped=reason))
             continue
         sents = split_sentences(art.text)
+        when = art.published.date() if art.published else None
+        actors = ctx.resolver.article(when, [s.text for s in sents])
         cands = [s for s in sents
-                 if candidate(s, ctx.lexicon, ctx.resolver, lower_tokens(s.text))]
-        plans.append((art, sents, cands))
+                 if len(s.text) <= MAX_SENTENCE_CHARS and actors.has_actor(s.index)
+                 and has_trigger(lower_tokens(s.text), ctx.lexicon)]
+        plans.append((art, sents, cands, actors))
         to_parse.extend(s.text for s in cands)
     docs = iter(parse(to_parse)) if to_parse else iter(())
     out: list[Coded] = []
@@ -63,13 +67,35 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
         if isinstance(plan, Coded):
             out.append(plan)
             continue
-        art, sents, cands = plan
+        art, sents, cands, actors = plan
         parsed = {s.index: next(docs) for s in cands}
-        mentions = _ArticleCoder(art, ctx).code(sents, parsed)
-        out.append(Coded(art.article_id, tuple(mentions)))
+        mentions = _ArticleCoder(art, ctx, actors).code(sents, parsed)
+        out.append(Coded(art.article_id, tuple(mentions), tone=tone(s.text for s in sents)))
     return out
 
 
 def code_article(article: Article, options: Options | None = None) -> Coded:
     """Code one article: its mentions (one per coded statement in a sentence)."""
     return code_articles([article], options)[0]
+
+
+def coder_manifest(options: Options | None = None) -> dict[str, object]:
+    """Versions and hashes that make a coding run reproducible (stored with every run)."""
+    from dataclasses import asdict
+
+    from ..ids import sha256_hex
+    from ..nlp import model_version
+    from ..version import __version__
+
+    opts = options or Options()
+    ctx = coder_context(opts)
+    return {
+        "flashpoint": __version__,
+        "coder_version": CODER_VERSION,
+        "model": model_version(),
+        "lexicon_sha256": ctx.lexicon.sha256,
+        "cameo_table_sha256": ctx.table.sha256,
+        "dictionary_sha256": ctx.resolver.sha256,
+        "user_dictionary": opts.user_dictionary,
+        "options_sha256": sha256_hex(repr(sorted(asdict(opts).items()))),
+    }

@@ -19,22 +19,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
+from ..context.tone import sentence_tone
 from ..ids import short_id
-from ..model import Actor, Article, Mention, Sentence
+from ..model import Actor, Article, Mention, Sentence, actor_key
 from .cameo import CameoTable
-from .dates import resolve_event_date
+from .dates import EventDate, date_of, find_date_expressions, resolve_event_date
 from .frames import Frame, frames, with_conjuncts
 from .lexicon import Lexicon
 from .magnitude import magnitude
-from .resolve import ActorResolver
+from .resolve import ActorResolver, ArticleActors
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 CODER_VERSION = "fp-coder-0.1"
+# Material acts are directed at the place they happen: without a named target, the country of
+# the place the sentence names ("imposed a curfew in Cizre" → TUR), else the country the article
+# is set in ("NATO ready to reinforce KFOR" in a story set in Kosovo → KSV).
+_PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
+_PLACE_TARGET_CODES = {"0334", "0332", "0312", "0874", "0873"}
 _STOP_DEPS = {"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis"}
 _KEEP_PREPS = {"of"}
 _PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "we", "i"}
@@ -66,49 +71,89 @@ def np_span(tok: Token) -> tuple[int, int]:
     return start, end
 
 
-def candidate(sentence: Sentence, lexicon: Lexicon, resolver: ActorResolver,
-              tokens: Sequence[str]) -> bool:
-    if len(sentence.text) > 1500:
-        return False
-    if not any(t in lexicon.surface_forms for t in tokens):
-        return False
-    return resolver.mentions_actor(sentence.text)
+def has_trigger(tokens: Sequence[str], lexicon: Lexicon) -> bool:
+    return any(t in lexicon.surface_forms for t in tokens)
 
 
 class _ArticleCoder:
     """Codes one article; holds per-article state (coreference) only while it runs."""
 
-    def __init__(self, article: Article, ctx: CoderContext) -> None:
+    def __init__(self, article: Article, ctx: CoderContext, actors: ArticleActors) -> None:
         self.article = article
         self.ctx = ctx
-        self.when: date | None = article.published.date() if article.published else None
-        self.coref = ctx.resolver.new_article(self.when)
+        self.actors = actors
+        self.anchor: str | None = None  # the article's news day (see ``news_day``)
+        self.previous: str = ""
 
-    def actor_for(self, tok: Token, sentence: str, doc: Doc
-                  ) -> tuple[Actor, tuple[int, int]] | None:
-        if tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
-            actor = self.coref.pronoun(tok.lower_)
+    def news_day(self, sentences: Sequence[Sentence]) -> str | None:
+        """The day most acts of the article happened: the most often named day 0–2 days before
+        publication ("on Friday" in a Saturday paper), else None (the publication day)."""
+        pub = self.article.published.date() if self.article.published else None
+        if pub is None:
+            return None
+        days: dict[str, int] = {}
+        for s in sentences:
+            for expr in find_date_expressions(s.text):
+                if expr.precision != "day":
+                    continue
+                d = date_of(expr, pub)
+                if d is not None and 0 <= (pub - d).days <= 2:
+                    days[d.isoformat()] = days.get(d.isoformat(), 0) + 1
+        if not days:
+            return None
+        return sorted(days.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+    def date_for(self, sent: Sentence, trigger: Token, tspan: tuple[int, int]) -> EventDate:
+        pub = self.article.published
+        prev = resolve_event_date(self.previous, pub) if self.previous else None
+        lo, hi = _date_scope(trigger)
+        when = resolve_event_date(sent.text[lo:hi], pub, trigger=(tspan[0] - lo, tspan[1] - lo),
+                                  previous=prev)
+        if when.span is not None:
+            when = EventDate(when.date, when.precision, when.background, when.cue,
+                             (when.span[0] + lo, when.span[1] + lo), when.future)
+        if when.span is None and self.anchor:
+            # No date in the sentence: the article's news day; a recap of an undated act
+            # ("in the wake of the mobilisation") is known only to the week.
+            when = EventDate(self.anchor, "week" if when.background else "day", when.background,
+                             when.cue, None)
+        if (when.precision == "day" and trigger.tag_ == "VBN"
+                and any(c.dep_ == "aux" and c.lower_ == "had" for c in trigger.children)):
+            # Past perfect: the act came before the time the sentence speaks of.
+            when = EventDate(when.date, "week", when.background, when.cue, when.span)
+        return when
+
+    def actor_for(self, tok: Token, doc: Doc) -> tuple[Actor, tuple[int, int]] | None:
+        if tok.pos_ == "PRON":
+            if tok.lower_ not in _PRONOUNS:
+                return None
+            actor = self.actors.pronoun(tok.lower_)
             return (actor, (tok.idx, tok.idx + len(tok.text))) if actor else None
         start, end = np_span(tok)
         span: Span = doc[start:end]
-        actor = self.ctx.resolver.resolve(span.text, self.coref, context=sentence)
+        head = (tok.idx, tok.idx + len(tok.text))
+        actor = self.actors.actor_at(span.start_char, span.end_char, head, span.text)
         if actor is None:
             for ap in (c for c in tok.children if c.dep_ == "appos"):
                 s2, e2 = np_span(ap)
-                actor = self.ctx.resolver.resolve(doc[s2:e2].text, self.coref, context=sentence)
+                sp = doc[s2:e2]
+                actor = self.actors.actor_at(sp.start_char, sp.end_char,
+                                             (ap.idx, ap.idx + len(ap.text)), sp.text)
                 if actor is not None:
                     break
         if actor is None:
             return None
-        return actor, (span.start_char, span.end_char)
+        return actor, actor.span or (span.start_char, span.end_char)
 
-    def actors_for(self, heads: Iterable[tuple[Token, str]], sentence: str, doc: Doc
+    def actors_for(self, heads: Iterable[tuple[Token, str]], doc: Doc, exclude: str | None = None
                    ) -> tuple[list[tuple[Actor, tuple[int, int]]], str]:
+        """The actors of the first candidate head that resolves (``exclude``: the source's code;
+        a part of the source does not count — "NATO … bolster KFOR" looks further)."""
         for head, via in heads:
             found = []
             for tok in with_conjuncts(head):
-                got = self.actor_for(tok, sentence, doc)
-                if got is not None:
+                got = self.actor_for(tok, doc)
+                if got is not None and not (exclude and _part_of(got[0].code, exclude)):
                     found.append(got)
             if found:
                 return found, via
@@ -117,11 +162,14 @@ class _ArticleCoder:
     def code(self, sentences: Sequence[Sentence], docs: dict[int, Doc]) -> list[Mention]:
         mentions: list[Mention] = []
         seen: set[tuple[int, int, str, str, str]] = set()
+        self.anchor = self.news_day(sentences)
         for sent in sentences:
-            self.coref.observe(sent.text)
             doc = docs.get(sent.index)
+            self.actors.enter(sent.index, parse=doc is not None)
+            previous, self.previous = self.previous, sent.text
             if doc is None:
                 continue
+            self.previous = previous
             for frame in frames(doc, self.ctx.lexicon):
                 for m in self.mentions_of(frame, sent, doc):
                     key = (sent.index, frame.trigger.i, m.source.code,
@@ -129,13 +177,26 @@ class _ArticleCoder:
                     if key not in seen:
                         seen.add(key)
                         mentions.append(m)
+            self.previous = sent.text
         return mentions
 
     def mentions_of(self, frame: Frame, sent: Sentence, doc: Doc) -> list[Mention]:
-        sources, via = self.actors_for(frame.sources, sent.text, doc)
+        sources, via = self.actors_for(frame.sources, doc)
         if not sources:
             return []
-        targets, tvia = self.actors_for(frame.targets, sent.text, doc)
+        skey = actor_key(sources[0][0])
+        targets, tvia = self.actors_for(frame.targets, doc, exclude=sources[0][0].code)
+        if not targets and (frame.rule.cameo[:2] in _PLACE_TARGET_ROOTS
+                            or frame.rule.cameo in _PLACE_TARGET_CODES):
+            place = self.actors.place_actor()
+            if place is not None:
+                targets, tvia = [(place, place.span or (0, 0))], "place"
+            else:
+                setting = self.actors.setting_actor()
+                if setting is not None and actor_key(setting) != skey:
+                    targets, tvia = [(setting, (0, 0))], "setting"
+        if not targets and frame.rule.target_required:
+            return []
         wants_target = any(s.kind != "none" for s in frame.rule.target)
         pairs: list[tuple[tuple[Actor, tuple[int, int]], tuple[Actor, tuple[int, int]] | None]]
         if targets:
@@ -157,8 +218,7 @@ class _ArticleCoder:
         entry = self.ctx.table.get(frame.rule.cameo)
         trig = frame.trigger
         tspan = (trig.idx, trig.idx + len(trig.text))
-        when = resolve_event_date(sent.text, self.article.published,
-                                  trigger=tspan)
+        when = self.date_for(sent, trig, tspan)
         mode = frame.rule.mode or entry.plover_mode
         if frame.negated:
             mode = "negated"
@@ -176,7 +236,7 @@ class _ArticleCoder:
             cameo_root=entry.root, quad_class=entry.quad_class, penta_class=entry.penta_class,
             goldstein=entry.goldstein, plover=entry.plover, plover_mode=mode,
             event_date=when.date, date_precision=when.precision, background=when.background,
-            trigger_span=tspan, magnitude=magnitude(sent.text),
+            trigger_span=tspan, magnitude=magnitude(sent.text), tone=sentence_tone(sent.text),
             confidence=_confidence(frame, via, src, target, wants_target),
             rule=frame.rule.rule, coder_version=CODER_VERSION,
             negated=frame.negated or frame.hypothetical,
@@ -187,6 +247,29 @@ def _with_span(actor: Actor, span: tuple[int, int]) -> Actor:
     from dataclasses import replace
 
     return replace(actor, span=span)
+
+
+def _date_scope(trigger: Token) -> tuple[int, int]:
+    """Character range of the sentence whose dates can apply to ``trigger``.
+
+    An act in a relative clause takes its dates from the phrase the clause modifies ("last
+    weekend's clashes, which began when gunmen ambushed …"), not from the main clause ("Kosovo
+    declared independence in 2008, a move that Belgrade has refused to recognise")."""
+    node = trigger
+    for _ in range(12):
+        if node.dep_ == "relcl":
+            head = node.head
+            return head.left_edge.idx, head.right_edge.idx + len(head.right_edge.text)
+        if node.head is node:
+            break
+        node = node.head
+    doc = trigger.doc
+    return 0, len(doc.text)
+
+
+def _part_of(code: str, source: str) -> bool:
+    """``code`` is the source itself or one of its parts (SRB / SRBMIL, NATO / NATO's force)."""
+    return code.startswith(source) or source.startswith(code)
 
 
 def _same_actor(a: Actor, b: Actor) -> bool:

@@ -22,7 +22,7 @@ INHERIT_SUBJECT = {"xcomp", "advcl", "conj", "pcomp"}
 MODALS = {"may", "might", "could", "would", "should", "can"}
 # Governing verbs that make their complement a wish, plan or threat, not a fact.
 IRREALIS = {
-    "threaten", "plan", "intend", "want", "seek", "hope", "vow", "promise", "pledge", "prepare",
+    "accuse", "blame", "allege", "suspect", "charge", "claim", "threaten", "plan", "intend", "want", "seek", "hope", "vow", "promise", "pledge", "prepare",
     "consider", "propose", "offer", "aim", "try", "attempt", "expect", "wish", "urge", "call",
     "demand", "ask", "appeal", "warn", "push", "press", "encourage", "request", "refuse",
     "decline", "ready", "readiness", "willing", "agree", "decide", "fail", "deny", "refute",
@@ -69,6 +69,26 @@ def _prep_objects(tok: Token, preps: Iterable[str] | None = None) -> Iterator[To
                     yield gc
 
 
+_DEEP_THROUGH = {"dobj", "obj", "conj", "amod", "advmod", "npadvmod", "acomp", "prep", "pobj",
+                 "appos", "compound", "nmod", "xcomp"}
+# Where a target is looked for when the rule's own slots find none.
+FALLBACK_PREPS = frozenset({"against", "on", "with", "to", "at", "toward", "towards", "into",
+                            "over", "from", "upon"})
+
+
+def deep_prep_objects(tok: Token, preps: frozenset[str], depth: int = 4) -> Iterator[Token]:
+    """Objects of the prepositions ``preps`` anywhere in ``tok``'s phrase, not in other clauses:
+    "deployed tanks and artillery units close to the Kosovo frontier" (to → frontier),
+    "request assistance against X's plans from the United States" (from → States)."""
+    stack = [(c, 1) for c in tok.children if c.dep_ in _DEEP_THROUGH]
+    while stack:
+        node, d = stack.pop(0)
+        if node.dep_ in {"prep", "agent"} and _lemma(node) in preps:
+            yield from (g for g in node.children if g.dep_ == "pobj")
+        if d < depth:
+            stack.extend((c, d + 1) for c in node.children if c.dep_ in _DEEP_THROUGH)
+
+
 def _constraint_values(tok: Token, key: str) -> set[str]:
     """The lemmas a rule constraint of kind ``key`` can see around ``tok``."""
     vals: set[str] = set()
@@ -103,6 +123,16 @@ def match_rule(tok: Token, lexicon: Lexicon) -> Rule | None:
         if fits and (best is None or rule.specificity > best.specificity):
             best = rule
     return best
+
+
+def _governor(noun: Token) -> int | None:
+    """The verb a nominal trigger is the object of (directly or through a preposition)."""
+    head = noun.head
+    if noun.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
+        return int(head.i)
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+        return int(head.head.i)
+    return None
 
 
 def is_passive(tok: Token) -> bool:
@@ -159,10 +189,11 @@ def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]
             out += [(o, "dobj") for o in _children(tok, OBJ)]
         elif slot.kind == "prep":
             out += [(o, "prep") for o in _prep_objects(tok, slot.preps)]
-            for m in _children(tok, {"advmod", "npadvmod", "acomp", "advcl"}):  # "close to X"
-                out += [(o, "prep") for o in _prep_objects(m, slot.preps)]
-            for o in _children(tok, OBJ):  # "expressed concern over X"
-                out += [(x, "obj-prep") for x in _prep_objects(o, slot.preps)]
+            out += [(o, "deep-prep") for o in deep_prep_objects(tok, slot.preps)
+                    if all(o is not x for x, _ in out)]
+        elif slot.kind == "comp_obj":
+            for c in _children(tok, COMP | {"acl"}):
+                out += [(o, "comp_obj") for o in _children(c, OBJ)]
         elif slot.kind == "comp_subj":
             for c in _children(tok, COMP):
                 out += [(s, "comp_subj") for s in _children(c, SUBJ)]
@@ -171,6 +202,12 @@ def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]
             out += [(o, "dative") for o in _prep_objects(tok, {"to"})]
         elif slot.kind == "poss":
             out += [(c, "poss") for c in tok.children if c.dep_ == "poss"]
+    if all(s.kind != "none" for s in rule.target):
+        # Fallbacks: the object (or its owner: "rejected a U.S. request"), then any phrase
+        # introduced by a directional preposition.
+        out += [(o, "fallback-dobj") for o in _children(tok, OBJ)]
+        out += [(o, "fallback-prep") for o in deep_prep_objects(tok, FALLBACK_PREPS)
+                if all(o is not x for x, _ in out)]
     return out
 
 
@@ -206,12 +243,16 @@ def _hypothetical(tok: Token) -> bool:
 def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
     """Every trigger in ``doc`` with its rule and candidate source/target heads."""
     out: list[Frame] = []
+    matched = {}
     for tok in doc:
-        if tok.pos_ not in {"VERB", "NOUN", "AUX", "PROPN", "ADJ"}:
-            continue
-        rule = match_rule(tok, lexicon)
-        if rule is None:
-            continue
+        if tok.pos_ in {"VERB", "NOUN", "AUX", "PROPN", "ADJ"}:
+            rule = match_rule(tok, lexicon)
+            if rule is not None:
+                matched[tok.i] = rule
+    for i, rule in matched.items():
+        tok = doc[i]
+        if tok.pos_ in {"NOUN", "PROPN"} and _governor(tok) in matched:
+            continue  # "imposed sanctions", "launched an attack": the verb's rule codes the act
         passive = tok.pos_ == "VERB" and is_passive(tok)
         sources = verb_subjects(tok) if tok.pos_ in {"VERB", "AUX"} else noun_sources(tok)
         targets = targets_for(tok, rule, passive)

@@ -4,7 +4,7 @@ Each row of ``data/triggers.csv`` is a rule:
 
 ``rule``      unique id (reported as ``Mention.rule``)
 ``lemma``     the trigger's lemma (``accuse``, ``talks`` …); several rules may share one
-``pos``       VERB, NOUN or ANY
+``pos``       VERB, NOUN, ADJ or ANY
 ``cameo``     the CAMEO code the rule yields
 ``requires``  ``;``-separated constraints, each ``key=a|b|c`` (all must hold):
               ``obj``  lemma of the direct object (verbs) or of an of/over/about object
@@ -13,9 +13,11 @@ Each row of ``data/triggers.csv`` is a rule:
               ``prt``  a particle (``pull out``, ``call off``)
               ``mod``  a modifier of a noun trigger (``telephone conversation``)
               ``subj`` lemma of the subject head (``talks`` as subject of ``collapse``)
-``target``    where the target is, in order of preference, ``,``-separated: ``dobj``,
+``target``    where the target is, in order of preference, ``,``-separated (a leading ``!``
+              means the act needs a target: without one nothing is coded): ``dobj``,
               ``prep:with|to`` (object of one of these prepositions), ``comp_subj``
-              (subject of the complement clause), ``dative``, ``recip`` (a compound subject
+              (subject of the complement clause), ``comp_obj`` (its object: "readiness to
+              bolster X"), ``dative``, ``recip`` (a compound subject
               acts on itself: ``X and Y met``), ``none``
 ``mode``      optional PLOVER mode overriding the CAMEO table's
 ``note``      free text
@@ -39,8 +41,8 @@ from ..ids import sha256_hex
 from .cameo import load_cameo_table
 
 CONSTRAINT_KEYS = ("obj", "comp", "prep", "prt", "mod", "subj")
-TARGET_KINDS = ("dobj", "prep", "comp_subj", "dative", "recip", "none", "poss")
-POS_VALUES = ("VERB", "NOUN", "ANY")
+TARGET_KINDS = ("dobj", "prep", "comp_subj", "comp_obj", "dative", "recip", "none", "poss")
+POS_VALUES = ("VERB", "NOUN", "ADJ", "ANY")
 _LEMMA = re.compile(r"^[a-z][a-z\-' ]*$")
 
 
@@ -58,6 +60,7 @@ class Rule:
     cameo: str
     requires: Mapping[str, frozenset[str]]
     target: tuple[TargetSlot, ...]
+    target_required: bool = False
     mode: str | None = None
     note: str = ""
     order: int = 0
@@ -77,7 +80,8 @@ class Lexicon:
 
     def candidates(self, lemma: str, pos: str) -> tuple[Rule, ...]:
         rules = self.by_lemma.get(lemma.lower(), ())
-        group = "VERB" if pos in {"VERB", "AUX"} else "NOUN" if pos in {"NOUN", "PROPN"} else ""
+        group = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN",
+                 "ADJ": "ADJ"}.get(pos, "")
         return tuple(r for r in rules if r.pos == "ANY" or r.pos == group)
 
 
@@ -170,7 +174,8 @@ def _read_rules(path: Path, start: int) -> list[Rule]:
         rules.append(Rule(
             rule=rid, lemma=lemma, pos=pos, cameo=cameo,
             requires=_parse_requires(name, rid, row.get("requires") or ""),
-            target=_parse_target(name, rid, row.get("target") or ""),
+            target=_parse_target(name, rid, (row.get("target") or "").lstrip("!")),
+            target_required=(row.get("target") or "").startswith("!"),
             mode=(row.get("mode") or "").strip() or None,
             note=(row.get("note") or "").strip(), order=n,
         ))

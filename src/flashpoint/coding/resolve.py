@@ -1,41 +1,112 @@
-"""The coder's view of the actor dictionary: noun phrase → ``Actor``, with in-article coreference.
+"""The coder's view of the actor dictionary: which actors each sentence names, with coreference.
 
-A thin adapter over ``flashpoint.actors`` so the coder depends on four questions only: does a
-sentence mention an actor, who is this noun phrase, who is this pronoun, and which actors has the
-article named so far.
+``ArticleActors`` walks an article's sentences in order (``flashpoint.actors.ArticleCoref``):
+
+1. a first pass over every sentence finds actor spans (names, countries, capitals, roles,
+   anaphors like "the alliance", bare surnames of people named earlier) — it decides which
+   sentences are worth parsing, and where the article is *set* (the country its locative
+   mentions — "in northern Kosovo", "near Kosovo" — name most often);
+2. the coder then asks, sentence by sentence, for the actor of a noun phrase
+   (``actor_at``): the span that covers the phrase's head, else the dictionary's reading of the
+   whole phrase with the setting as context (so "Serb gunmen" in a story set in Kosovo are a
+   Kosovo armed group), else coreference (pronouns).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..actors import ActorDictionary, ArticleCoref, find_actors, load_dictionary, resolve_actor
+from ..actors import (
+    ActorDictionary,
+    ActorSpan,
+    ArticleCoref,
+    find_actors,
+    load_dictionary,
+    resolve_actor,
+)
 from ..model import Actor
 from ..options import Options
 
-_DET = re.compile(r"^(?:the|a|an|its|their|his|her|our|this|that|these|those)\s+", re.I)
-_NAME = re.compile(r"^[A-Z][\w'\-.]+(?:\s+[A-Z][\w'\-.]+)?$")
+
+def setting_of(spans: Sequence[Sequence[ActorSpan]], dictionary: ActorDictionary) -> str:
+    """The ISO code of the country an article is set in ('' when unknown)."""
+    loc = Counter(s.actor.country for ss in spans for s in ss if s.locative and s.actor.country)
+    if not loc:
+        return ""
+    code, count = sorted(loc.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    # One passing "in X" does not set a story: it takes two locative mentions.
+    return code if count >= 2 else ""
 
 
 @dataclass
 class ArticleActors:
-    """Per-article state: the coreference chain while the coder walks sentences in order."""
+    """Per-article actor state while the coder walks the sentences in order."""
 
     dictionary: ActorDictionary
     when: date | None
+    sentences: Sequence[str]
+    first_pass: list[list[ActorSpan]] = field(init=False)
+    setting: str = field(init=False)  # ISO code of the country the article is set in
+    setting_name: str = field(init=False)
     coref: ArticleCoref = field(init=False)
+    current: list[ActorSpan] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
-        self.coref = ArticleCoref(self.dictionary, date=self.when)
+        scout = ArticleCoref(self.dictionary, date=self.when)
+        self.first_pass = [scout.actors_in(s) for s in self.sentences]
+        self.setting = setting_of(self.first_pass, self.dictionary)
+        country = self.dictionary.countries.get(self.setting)
+        self.setting_name = country.name if country is not None else ""
+        self.coref = ArticleCoref(self.dictionary, date=self.when, context=self.setting_name)
 
-    def observe(self, sentence: str) -> None:
-        for span in find_actors(sentence, self.dictionary, date=self.when):
-            self.coref.observe(span)
+    def has_actor(self, index: int) -> bool:
+        return bool(self.first_pass[index])
+
+    def enter(self, index: int, *, parse: bool) -> list[ActorSpan]:
+        """Move to sentence ``index``: resolve its spans (with the setting) when it will be
+        coded, else replay the first pass so the coreference memory stays in step."""
+        if parse:
+            self.current = self.coref.actors_in(self.sentences[index])
+        else:
+            self.current = [self.coref.observe(s) for s in self.first_pass[index]]
+        return self.current
+
+    def actor_at(self, start: int, end: int, head: tuple[int, int], text: str) -> Actor | None:
+        """The actor of the noun phrase at [start, end) of the current sentence."""
+        inside = [s for s in self.current if s.start < end and start < s.end]
+        covering = [s for s in inside if s.start <= head[0] and head[1] <= s.end]
+        for group in (covering, [s for s in inside if not s.locative]):
+            if group:
+                span = group[0]
+                return replace(span.actor, span=(span.start, span.end))
+        match = resolve_actor(text, self.dictionary, date=self.when, context=self.setting_name)
+        if match is not None:
+            return replace(match.actor, span=(start, end))
+        return None
+
+    def place_actor(self) -> Actor | None:
+        """The country of the first place the current sentence locates something in."""
+        for s in self.current:
+            if s.locative and s.actor.country:
+                return Actor(text=s.text, code=s.actor.country, country=s.actor.country,
+                             span=(s.start, s.end))
+        return None
+
+    def setting_actor(self) -> Actor | None:
+        """The country the article is set in, as an actor (a fallback target)."""
+        country = self.dictionary.countries.get(self.setting)
+        if country is None:
+            return None
+        return Actor(text=country.name, code=country.iso3, country=country.iso3)
 
     def pronoun(self, word: str) -> Actor | None:
         return self.coref.resolve_pronoun(word)
+
+    def last_speaker(self) -> Actor | None:
+        return self.coref.last_speaker()
 
 
 @dataclass(frozen=True)
@@ -54,27 +125,11 @@ class ActorResolver:
     def sha256(self) -> str:
         return str(self.dictionary.sha256)
 
+    def article(self, when: date | None, sentences: Sequence[str]) -> ArticleActors:
+        return ArticleActors(self.dictionary, when, sentences)
+
     def mentions_actor(self, sentence: str) -> bool:
         return bool(find_actors(sentence, self.dictionary))
-
-    def new_article(self, when: date | None) -> ArticleActors:
-        return ArticleActors(self.dictionary, when)
-
-    def resolve(self, text: str, state: ArticleActors, *, context: str = "") -> Actor | None:
-        """The actor a noun phrase denotes at the article's date, or None."""
-        text = text.strip()
-        if not text:
-            return None
-        anaphor = state.coref.resolve_anaphor(text)
-        if anaphor is not None:
-            return anaphor
-        match = resolve_actor(text, self.dictionary, date=state.when, context=context)
-        if match is not None:
-            return match.actor
-        bare = _DET.sub("", text)
-        if _NAME.match(bare):
-            return state.coref.resolve_surname(bare)
-        return None
 
     def resolve_text(self, text: str, context: str = "", when: date | None = None
                      ) -> Actor | None:

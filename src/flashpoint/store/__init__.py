@@ -13,7 +13,7 @@ import functools
 import os
 
 from ..options import Options
-from .base import STATUSES, AddOutcome, Store, StoryRow
+from .base import STATUSES, AddOutcome, CodedOutcome, Store, StoryRow
 from .local import LocalStore, check_path
 from .owner import OwnerLock, acquire
 from .remote import RemoteStore
@@ -21,6 +21,7 @@ from .remote import RemoteStore
 __all__ = [
     "STATUSES",
     "AddOutcome",
+    "CodedOutcome",
     "LocalStore",
     "RemoteStore",
     "Store",

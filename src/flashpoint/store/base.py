@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
 from ..errors import InputError
-from ..model import Article, Rejection
+from ..model import Article, Coded, Event, Mention, Place, Quote, Rejection
 
 STATUSES = ("new", "updated", "duplicate", "near_duplicate")
 MAX_LIMIT = 10_000
@@ -44,6 +44,24 @@ class StoryRow:
     num_articles: int
     num_sources: int
     article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CodedOutcome:
+    """What one ``add_coded`` call changed: mentions written and deleted, and the events that
+    appeared, disappeared or changed (members or representative values) by re-clustering.
+    Storing the same coding twice gives an empty outcome the second time."""
+
+    mentions_added: int = 0
+    mentions_removed: int = 0
+    events_added: tuple[str, ...] = ()
+    events_removed: tuple[str, ...] = ()
+    events_changed: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.mentions_added or self.mentions_removed or self.events_added
+                    or self.events_removed or self.events_changed)
 
 
 @runtime_checkable
@@ -82,6 +100,52 @@ class Store(Protocol):
     def stories(
         self, *, since: datetime | None = None, limit: int = 100, offset: int = 0
     ) -> list[StoryRow]: ...
+
+    def add_coded(self, coded: Sequence[Coded]) -> CodedOutcome: ...
+
+    def events(
+        self,
+        *,
+        dyad: tuple[str, str | None] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        cameo: str | None = None,
+        plover: str | None = None,
+        quad: int | None = None,
+        story: str | None = None,
+        text: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Event]: ...
+
+    def event(self, event_id: str) -> Event: ...
+
+    def mentions(
+        self,
+        *,
+        event_id: str | None = None,
+        article_id: str | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[Mention]: ...
+
+    def quotes(
+        self,
+        *,
+        article_id: str | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Quote]: ...
+
+    def places(self, article_id: str) -> list[Place]: ...
+
+    def article_ids(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[str]: ...
 
     def stats(self) -> dict[str, Any]: ...
 

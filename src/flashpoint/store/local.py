@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -21,10 +21,11 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import InputError, NotFoundError, StoreError
-from ..model import Article, Rejection
+from ..model import Article, Coded, Event, Mention, Place, Quote, Rejection
 from ..options import Options
+from . import coded as coded_writer
 from . import queries, writer
-from .base import AddOutcome, StoryRow
+from .base import AddOutcome, CodedOutcome, StoryRow
 from .owner import OwnerInfo, OwnerLock, RpcServer
 from .schema import current_version, migrate
 
@@ -162,6 +163,16 @@ class LocalStore:
         with self._writing("storing articles") as con:
             return writer.add_articles(con, self._state, items, self.options, _now())
 
+    def add_coded(self, coded: Sequence[Coded]) -> CodedOutcome:
+        """Store what the coder returned for each article (replacing the article's previous
+        mentions, quotes and places) and re-cluster the events they touch; one transaction.
+
+        ``NotFoundError`` when an article is not stored; the same input twice changes nothing.
+        See ``flashpoint.store.coded`` and ``flashpoint.store.events``.
+        """
+        with self._writing("storing coded mentions") as con:
+            return coded_writer.add_coded(con, coded, _now())
+
     def start_run(self, kind: str, manifest: dict[str, Any], *, run_id: str | None = None) -> str:
         """Record the start of a run; returns its id (``run_id`` makes a retry idempotent)."""
         run_id = run_id or uuid.uuid4().hex[:16]
@@ -234,6 +245,66 @@ class LocalStore:
     ) -> list[StoryRow]:
         with self._reader() as cur:
             return queries.stories(cur, since=since, limit=limit, offset=offset)
+
+    def events(
+        self,
+        *,
+        dyad: tuple[str, str | None] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        cameo: str | None = None,
+        plover: str | None = None,
+        quad: int | None = None,
+        story: str | None = None,
+        text: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Event]:
+        with self._reader() as cur:
+            return queries.events(cur, dyad=dyad, actor=actor, since=since, until=until,
+                                  cameo=cameo, plover=plover, quad=quad, story=story,
+                                  text=text, limit=limit, offset=offset)
+
+    def event(self, event_id: str) -> Event:
+        with self._reader() as cur:
+            return queries.event(cur, event_id)
+
+    def mentions(
+        self,
+        *,
+        event_id: str | None = None,
+        article_id: str | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[Mention]:
+        with self._reader() as cur:
+            return queries.mentions(cur, event_id=event_id, article_id=article_id, limit=limit,
+                                    offset=offset)
+
+    def quotes(
+        self,
+        *,
+        article_id: str | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Quote]:
+        with self._reader() as cur:
+            return queries.quotes(cur, article_id=article_id, actor=actor, since=since,
+                                  until=until, limit=limit, offset=offset)
+
+    def places(self, article_id: str) -> list[Place]:
+        with self._reader() as cur:
+            return queries.places(cur, article_id)
+
+    def article_ids(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[str]:
+        with self._reader() as cur:
+            return queries.article_ids(cur, since=since, until=until)
 
     def stats(self) -> dict[str, Any]:
         with self._reader() as cur:

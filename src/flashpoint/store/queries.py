@@ -6,14 +6,23 @@ and are never blocked by a write transaction in progress.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import duckdb
 
-from ..errors import NotFoundError
-from ..model import Article, PublishedStatus
+from ..errors import InputError, NotFoundError
+from ..model import Article, Event, Mention, Place, PublishedStatus, Quote
 from .base import StoryRow, check_page, from_utc_naive, to_utc_naive
+from .rows import (
+    EVENT_COLUMNS,
+    MENTION_COLUMNS,
+    QUOTE_COLUMNS,
+    event_from_row,
+    mention_from_row,
+    place_from,
+    quote_from_row,
+)
 from .schema import current_version
 
 # Columns shared by ``articles`` and ``article_versions``, in the order ``_article`` reads them.
@@ -175,10 +184,280 @@ def stats(cur: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_versions),"
         " (SELECT count(*) FROM stories), (SELECT count(DISTINCT source) FROM sightings),"
         " (SELECT count(*) FROM sightings), (SELECT count(*) FROM runs),"
-        " (SELECT count(*) FROM rejections)"
+        " (SELECT count(*) FROM rejections), (SELECT count(*) FROM mentions),"
+        " (SELECT count(*) FROM events), (SELECT count(*) FROM quotes)"
     ).fetchone()
     assert row is not None
-    names = ("articles", "versions", "stories", "sources", "sightings", "runs", "rejections")
+    names = ("articles", "versions", "stories", "sources", "sightings", "runs", "rejections",
+             "mentions", "events", "quotes")
     out: dict[str, Any] = {name: int(value) for name, value in zip(names, row, strict=True)}
     out["schema_version"] = current_version(cur)
     return out
+
+
+def article_ids(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[str]:
+    """Ids of the current articles, oldest published first (unknown dates last), then by id.
+
+    ``since`` inclusive, ``until`` exclusive, on the publication time (as ``articles``).
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        where.append("published >= ?")
+        params.append(to_utc_naive(since))
+    if until is not None:
+        where.append("published < ?")
+        params.append(to_utc_naive(until))
+    sql = "SELECT article_id FROM articles"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY published NULLS LAST, article_id"
+    return [r[0] for r in cur.execute(sql, params).fetchall()]
+
+
+# -- coded records -----------------------------------------------------------------------------
+
+def _day(value: date | None, name: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise InputError(f"{name} must be a date, not {value!r}", "give a date like 2024-09-24",
+                         subject=name)
+    return value
+
+
+def _start_of(value: date | None, name: str) -> datetime | None:
+    """A date bound as the naive-UTC midnight starting it (a datetime is kept as given)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return to_utc_naive(value)
+    day = _day(value, name)
+    assert day is not None
+    return datetime.combine(day, time.min, UTC).replace(tzinfo=None)
+
+
+def _side(alias: str, side: str) -> str:
+    """A key matched against one side of an event: its dyad key, country or full code."""
+    return f"? IN ({alias}.{side}_key, {alias}.{side}_country, {alias}.{side}_code)"
+
+
+def _require(cur: duckdb.DuckDBPyConnection, table: str, column: str, key: str,
+             what: str, fix: str) -> None:
+    row = cur.execute(f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", [key]).fetchone()
+    if row is None:
+        raise NotFoundError(f"{what} {key!r} is not in the store", fix, subject=key)
+
+
+def _event_filters(
+    *,
+    dyad: tuple[str, str | None] | None,
+    actor: str | None,
+    since: date | None,
+    until: date | None,
+    cameo: str | None,
+    plover: str | None,
+    quad: int | None,
+    story: str | None,
+    text: str | None,
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if dyad is not None:
+        if not (isinstance(dyad, tuple | list) and len(dyad) == 2
+                and isinstance(dyad[0], str) and isinstance(dyad[1], str | None)):
+            raise InputError(f"dyad {dyad!r} is not a (source, target) pair",
+                             "give two actor keys, e.g. ('SRB', 'KSV'), or ('SRB', None)",
+                             subject="dyad")
+        where.append(_side("e", "source"))
+        params.append(dyad[0])
+        if dyad[1] is None:
+            where.append("e.target_key IS NULL")
+        else:
+            where.append(_side("e", "target"))
+            params.append(dyad[1])
+    if actor is not None:
+        where.append(f"({_side('e', 'source')} OR {_side('e', 'target')})")
+        params += [actor, actor]
+    if since is not None:
+        where.append("e.event_date >= ?")
+        params.append(_day(since, "since"))
+    if until is not None:
+        where.append("e.event_date < ?")
+        params.append(_day(until, "until"))
+    if cameo is not None:
+        if not (cameo.isascii() and cameo.isdigit() and len(cameo) <= 4):
+            raise InputError(f"cameo {cameo!r} is not a CAMEO code prefix",
+                             "give 1 to 4 digits, e.g. 19 or 193", subject="cameo")
+        where.append("starts_with(e.cameo, ?)")
+        params.append(cameo)
+    if plover is not None:
+        where.append("lower(e.plover) = lower(?)")
+        params.append(plover)
+    if quad is not None:
+        if isinstance(quad, bool) or not isinstance(quad, int) or not 1 <= quad <= 4:
+            raise InputError(f"quad {quad!r} is not a quad class", "give 1, 2, 3 or 4",
+                             subject="quad")
+        where.append("e.quad_class = ?")
+        params.append(quad)
+    if story is not None:
+        where.append("e.event_id IN (SELECT em.event_id FROM event_mentions em"
+                     " JOIN mentions m ON m.mention_id = em.mention_id"
+                     " JOIN articles a ON a.article_id = m.article_id WHERE a.story_id = ?)")
+        params.append(story)
+    if text is not None:
+        pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("e.event_id IN (SELECT em.event_id FROM event_mentions em"
+                     " JOIN mentions m ON m.mention_id = em.mention_id"
+                     " WHERE m.sentence ILIKE ? ESCAPE '\\')")
+        params.append(f"%{pattern}%")
+    return where, params
+
+
+def _events_page(cur: duckdb.DuckDBPyConnection, where: list[str], params: list[Any],
+                 limit: int, offset: int) -> list[Event]:
+    cols = ", ".join(f"p.{c}" for c in EVENT_COLUMNS)
+    sql = (
+        "WITH page AS (SELECT e.* FROM events e"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY e.event_date DESC NULLS LAST, e.event_id LIMIT ? OFFSET ?),"
+        " links AS (SELECT em.event_id, list(em.mention_id ORDER BY em.mention_id) AS ids"
+        " FROM event_mentions em WHERE em.event_id IN (SELECT event_id FROM page)"
+        " GROUP BY em.event_id)"
+        f" SELECT {cols}, coalesce(l.ids, []) FROM page p LEFT JOIN links l USING (event_id)"
+        " ORDER BY p.event_date DESC NULLS LAST, p.event_id"
+    )
+    rows = cur.execute(sql, [*params, limit, offset]).fetchall()
+    return [event_from_row(r[:-1], r[-1]) for r in rows]
+
+
+def events(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    dyad: tuple[str, str | None] | None = None,
+    actor: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    cameo: str | None = None,
+    plover: str | None = None,
+    quad: int | None = None,
+    story: str | None = None,
+    text: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Event]:
+    """Events, newest event date first (unknown dates last), then by id.
+
+    ``dyad`` = (source, target): each key matches an event side's dyad key, country or full
+    actor code (``SRB``, ``IGOWSTNAT``, ``NAT``); a target of ``None`` matches events without a
+    target.  ``actor`` matches either side the same way.  ``since`` inclusive / ``until``
+    exclusive on the event date (events of unknown date are left out by either); ``cameo`` a
+    code prefix ("19", "193"); ``plover`` a type name (any case); ``quad`` 1..4; ``story``
+    events with a mention from an article of that story; ``text`` a case-insensitive substring
+    of any member's sentence.
+    """
+    check_page(limit, offset)
+    where, params = _event_filters(dyad=dyad, actor=actor, since=since, until=until,
+                                   cameo=cameo, plover=plover, quad=quad, story=story,
+                                   text=text)
+    return _events_page(cur, where, params, limit, offset)
+
+
+def event(cur: duckdb.DuckDBPyConnection, event_id: str) -> Event:
+    """One event (``NotFoundError`` when there is none with that id)."""
+    found = _events_page(cur, ["e.event_id = ?"], [event_id], 1, 0)
+    if not found:
+        raise NotFoundError(f"event {event_id!r} is not in the store",
+                            "list events with `flashpoint events`", subject=event_id)
+    return found[0]
+
+
+def mentions(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    event_id: str | None = None,
+    article_id: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[Mention]:
+    """Mentions (negated ones included) of an event and/or an article, or all of them;
+    earliest published article first, then by article, sentence and id."""
+    check_page(limit, offset)
+    sql = "SELECT " + ", ".join(f"m.{c}" for c in MENTION_COLUMNS) + " FROM mentions m"
+    where: list[str] = []
+    params: list[Any] = []
+    if event_id is not None:
+        _require(cur, "events", "event_id", event_id, "event",
+                 "list events with `flashpoint events`")
+        sql += " JOIN event_mentions em ON em.mention_id = m.mention_id AND em.event_id = ?"
+        params.append(event_id)
+    if article_id is not None:
+        _require(cur, "articles", "article_id", article_id, "article",
+                 "list stored articles with `flashpoint articles`")
+        where.append("m.article_id = ?")
+        params.append(article_id)
+    sql += " LEFT JOIN articles a ON a.article_id = m.article_id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += (" ORDER BY a.published NULLS LAST, m.article_id, m.sentence_index, m.mention_id"
+            " LIMIT ? OFFSET ?")
+    rows = cur.execute(sql, [*params, limit, offset]).fetchall()
+    return [mention_from_row(r) for r in rows]
+
+
+def quotes(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    article_id: str | None = None,
+    actor: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Quote]:
+    """Quotes, newest published article first, then by article and position.
+
+    ``actor`` matches the speaker's country, group or code; ``since`` inclusive / ``until``
+    exclusive on the article's publication time (a date means its midnight UTC).
+    """
+    check_page(limit, offset)
+    where: list[str] = []
+    params: list[Any] = []
+    if article_id is not None:
+        _require(cur, "articles", "article_id", article_id, "article",
+                 "list stored articles with `flashpoint articles`")
+        where.append("q.article_id = ?")
+        params.append(article_id)
+    if actor is not None:
+        where.append('? IN (q.speaker.country, q.speaker."group", q.speaker.code)')
+        params.append(actor)
+    if since is not None:
+        where.append("a.published >= ?")
+        params.append(_start_of(since, "since"))
+    if until is not None:
+        where.append("a.published < ?")
+        params.append(_start_of(until, "until"))
+    sql = ("SELECT " + ", ".join(f"q.{c}" for c in QUOTE_COLUMNS) + " FROM quotes q"
+           " JOIN articles a ON a.article_id = q.article_id")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += (" ORDER BY a.published DESC NULLS LAST, q.article_id, q.span_start, q.quote_id"
+            " LIMIT ? OFFSET ?")
+    rows = cur.execute(sql, [*params, limit, offset]).fetchall()
+    return [quote_from_row(r) for r in rows]
+
+
+def places(cur: duckdb.DuckDBPyConnection, article_id: str) -> list[Place]:
+    """The place mentions of an article, in the order the coder gave them."""
+    _require(cur, "articles", "article_id", article_id, "article",
+             "list stored articles with `flashpoint articles`")
+    rows = cur.execute("SELECT place FROM places WHERE article_id = ? ORDER BY place_index",
+                       [article_id]).fetchall()
+    return [p for p in (place_from(r[0]) for r in rows) if p is not None]

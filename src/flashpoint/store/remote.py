@@ -11,17 +11,17 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 
 from ..errors import InputError, StoreError
-from ..model import Article, Rejection
+from ..model import Article, Coded, Event, Mention, Place, Quote, Rejection
 from ..options import MiB, Options
 from . import wire
-from .base import AddOutcome, Store, StoryRow
+from .base import AddOutcome, CodedOutcome, Store, StoryRow
 from .owner import OwnerInfo, request_cap
 
 CHUNK_BYTES = 32 * MiB  # add_articles requests are split to stay around this size
@@ -147,6 +147,22 @@ class RemoteStore:
         result: list[AddOutcome] = self._invoke("add_articles", {"items": chunk}, body)
         return result
 
+    def add_coded(self, coded: Sequence[Coded]) -> CodedOutcome:
+        """Forward one batch to the owner in one request (one transaction there)."""
+        if isinstance(coded, Coded) or not isinstance(coded, Sequence):
+            raise InputError("add_coded takes a sequence of Coded records",
+                             "pass a list of what code_article returns", subject="add_coded")
+        items = list(coded)
+        body = _encode_request("add_coded", {"coded": items})
+        cap = request_cap(self.options)
+        if len(body) > cap:
+            raise InputError(
+                f"{len(items)} codings are too large to send to the store owner in one call "
+                f"({len(body)} bytes, at most {cap})", "call add_coded with fewer articles",
+                subject="add_coded")
+        result: CodedOutcome = self._invoke("add_coded", {"coded": items}, body)
+        return result
+
     def start_run(self, kind: str, manifest: dict[str, Any], *, run_id: str | None = None) -> str:
         run_id = run_id or uuid.uuid4().hex[:16]  # chosen here so a resent call is idempotent
         result: str = self._invoke("start_run",
@@ -190,6 +206,68 @@ class RemoteStore:
     ) -> list[StoryRow]:
         result: list[StoryRow] = self._invoke(
             "stories", {"since": since, "limit": limit, "offset": offset})
+        return result
+
+    def events(
+        self,
+        *,
+        dyad: tuple[str, str | None] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        cameo: str | None = None,
+        plover: str | None = None,
+        quad: int | None = None,
+        story: str | None = None,
+        text: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Event]:
+        result: list[Event] = self._invoke("events", {
+            "dyad": tuple(dyad) if isinstance(dyad, list) else dyad, "actor": actor,
+            "since": since, "until": until, "cameo": cameo, "plover": plover, "quad": quad,
+            "story": story, "text": text, "limit": limit, "offset": offset})
+        return result
+
+    def event(self, event_id: str) -> Event:
+        result: Event = self._invoke("event", {"event_id": event_id})
+        return result
+
+    def mentions(
+        self,
+        *,
+        event_id: str | None = None,
+        article_id: str | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[Mention]:
+        result: list[Mention] = self._invoke("mentions", {
+            "event_id": event_id, "article_id": article_id, "limit": limit, "offset": offset})
+        return result
+
+    def quotes(
+        self,
+        *,
+        article_id: str | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Quote]:
+        result: list[Quote] = self._invoke("quotes", {
+            "article_id": article_id, "actor": actor, "since": since, "until": until,
+            "limit": limit, "offset": offset})
+        return result
+
+    def places(self, article_id: str) -> list[Place]:
+        result: list[Place] = self._invoke("places", {"article_id": article_id})
+        return result
+
+    def article_ids(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[str]:
+        result: list[str] = self._invoke("article_ids", {"since": since, "until": until})
         return result
 
     def stats(self) -> dict[str, Any]:

@@ -17,12 +17,13 @@ from typing import Any
 
 from .. import errors, model
 from ..errors import FlashpointError, StoreError
-from .base import AddOutcome, StoryRow
+from .base import AddOutcome, CodedOutcome, StoryRow
 
 # Store methods a client may call on the owner (plus "ping").
 METHODS = frozenset({
     "ping", "add_articles", "start_run", "finish_run", "add_rejections", "articles",
     "get_article", "article_versions", "stories", "stats", "schema_version",
+    "add_coded", "events", "event", "mentions", "quotes", "places", "article_ids",
 })
 
 _RECORDS: dict[str, type[Any]] = {
@@ -30,7 +31,7 @@ _RECORDS: dict[str, type[Any]] = {
     for cls in (
         model.RawDocument, model.Rejection, model.Article, model.Sentence, model.Actor,
         model.Magnitude, model.Place, model.Quote, model.Mention, model.Event, model.Coded,
-        model.Alert, model.IngestReport, AddOutcome, StoryRow,
+        model.Alert, model.IngestReport, AddOutcome, CodedOutcome, StoryRow,
     )
 }
 _ENUMS: dict[str, type[Enum]] = {cls.__name__: cls for cls in (model.DocKind,

@@ -116,7 +116,7 @@ class DedupState:
         stale = [r[0] for r in rows if r[2] is None or len(r[2]) != width]
         texts: dict[str, str] = {}
         if stale:  # stored with another minhash_perm: recompute from the stored text
-            texts = dict(_with_keys(
+            texts = dict(with_keys(
                 con, stale,
                 "SELECT a.article_id, a.text FROM articles a JOIN _keys k ON a.article_id = k.key",
             ))
@@ -148,7 +148,7 @@ class DedupState:
                 self.indexed_at.pop(article_id, None)
 
 
-def _with_keys(con: duckdb.DuckDBPyConnection, keys: list[str], sql: str) -> list[Any]:
+def with_keys(con: duckdb.DuckDBPyConnection, keys: list[str], sql: str) -> list[Any]:
     """Run ``sql`` with the table ``_keys(key)`` holding ``keys``.
 
     Keys go in as an Arrow table, not a list parameter: binding Python lists costs a failed
@@ -220,7 +220,7 @@ def _decide(
 ) -> _Plan:
     shas = sorted({a.content_sha for a, _ in prepared})
     by_sha: dict[str, tuple[str, int]] = {
-        sha: (aid, ver) for sha, aid, ver in _with_keys(
+        sha: (aid, ver) for sha, aid, ver in with_keys(
             con, shas,
             "SELECT v.content_sha, v.article_id, v.version FROM article_versions v "
             "JOIN _keys k ON v.content_sha = k.key ORDER BY v.version",
@@ -228,14 +228,14 @@ def _decide(
     }
     ids = sorted({a.article_id for a, _ in prepared} | {aid for aid, _ in by_sha.values()})
     current: dict[str, tuple[int, str]] = {
-        aid: (ver, story) for aid, ver, story in _with_keys(
+        aid: (ver, story) for aid, ver, story in with_keys(
             con, ids,
             "SELECT a.article_id, a.version, a.story_id FROM articles a "
             "JOIN _keys k ON a.article_id = k.key",
         )
     }
     stored_before = set(current)
-    seen: set[tuple[str, str, str]] = set(_with_keys(
+    seen: set[tuple[str, str, str]] = set(with_keys(
         con, ids,
         "SELECT s.article_id, coalesce(s.source, ''), coalesce(s.url, '') FROM sightings s "
         "JOIN _keys k ON s.article_id = k.key",
@@ -312,7 +312,7 @@ def _write(con: duckdb.DuckDBPyConnection, plan: _Plan) -> None:
         con.register(name, table)
     try:
         if plan.replaced:
-            _with_keys(con, sorted(plan.replaced),
+            with_keys(con, sorted(plan.replaced),
                        "DELETE FROM articles WHERE article_id IN (SELECT key FROM _keys)")
         if plan.versions:
             con.execute("INSERT INTO article_versions BY NAME SELECT * FROM _versions")

@@ -1,0 +1,188 @@
+"""Coreference inside one article: later mentions that point back to earlier actors.
+
+One ``ArticleCoref`` per article (no shared state).  The coder walks the sentences in order
+and either calls ``actors_in(sentence)`` — ``find_actors`` plus the back-references below,
+observed as it goes — or calls ``find_actors`` itself and ``observe``s each span.
+
+- ``resolve_surname("Kirby")``: the person named in full earlier in the article (even one the
+  dictionary does not know, if a title introduced them: "Prime Minister Albin Kurti"), else the
+  dictionary's person when the surname is unique there.
+- ``resolve_anaphor("the alliance")``: NATO, but only when NATO was named earlier (the most
+  recently named IGO among those the phrase can stand for).
+- ``resolve_pronoun("he" | "she" | "they" | "it")`` and ``last_speaker()``: the last person
+  (matching the gender when the dictionary knows it), or for "they"/"it" the last group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from ..model import Actor
+from .compose import person_reading
+from .index import Kind, is_shouting, phrase_index, scan, token_key, tokenize
+from .load import ActorDictionary
+from .resolve import ActorSpan, find_actors, to_actor
+
+_MALE = frozenset({"he", "him", "his", "himself"})
+_FEMALE = frozenset({"she", "her", "hers", "herself"})
+_GROUP = frozenset({"they", "them", "their", "theirs", "themselves", "it", "its", "itself"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    surname: str  # token key of the surname
+    actor: Actor
+    gender: str | None
+    name: str
+
+
+class ArticleCoref:
+    """Per-article memory of the actors named so far (create one per article)."""
+
+    def __init__(self, dictionary: ActorDictionary, *, date: dt.date | None = None,
+                 context: str = "") -> None:
+        self.dictionary = dictionary
+        self.date = date.date() if isinstance(date, dt.datetime) else date
+        self.context = context
+        self._people: list[_Known] = []
+        self._igos: list[str] = []  # IGO names, most recent last
+        self._actors: list[ActorSpan] = []
+
+    # -- memory -------------------------------------------------------------------------------
+
+    def observe(self, span: ActorSpan) -> ActorSpan:
+        """Record a mention (in text order) and return it, re-resolved when it is a bare
+        surname that names a person introduced earlier in the article."""
+        if span.kind == "surname" or (span.kind == "person" and _single_word(span.text)):
+            earlier = self._person_by_surname(token_key(span.text))
+            if earlier is not None:
+                span = replace(span, actor=replace(earlier.actor, text=span.text,
+                                                   span=span.actor.span),
+                               kind="person", person=earlier.name)
+        if span.person and (span.kind == "person" or span.actor.name is None):
+            words = [t for t in tokenize(span.person) if t.is_word]
+            if words:
+                gender = self._gender(span.actor.name)
+                self._people.append(_Known(words[-1].key, span.actor, gender,
+                                           span.actor.name or span.person))
+        if span.actor.group is not None:
+            code = span.actor.code
+            igo = self.dictionary.igo_by_code(code) or self.dictionary.igo_by_code(code[:-3])
+            if igo is not None:
+                if igo.name in self._igos:
+                    self._igos.remove(igo.name)
+                self._igos.append(igo.name)
+        self._actors.append(span)
+        return span
+
+    def _gender(self, name: str | None) -> str | None:
+        person = self.dictionary.person(name) if name else None
+        return person.gender if person else None
+
+    def _person_by_surname(self, key: str) -> _Known | None:
+        for known in reversed(self._people):
+            if known.surname == key:
+                return known
+        return None
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def resolve_surname(self, surname: str) -> Actor | None:
+        """The person a bare surname refers to (see the module docstring)."""
+        key = " ".join(t.key for t in tokenize(surname) if t.is_word)
+        if not key:
+            return None
+        earlier = self._person_by_surname(key.split()[-1])
+        if earlier is not None:
+            return replace(earlier.actor, text=surname, span=None)
+        names = phrase_index(self.dictionary).surnames.get(key, ())
+        if len(names) != 1:
+            return None
+        person = self.dictionary.person(names[0])
+        if person is None:
+            return None
+        return to_actor(person_reading(person, self.date, self.dictionary), self.dictionary,
+                        surname)
+
+    def resolve_anaphor(self, text: str) -> Actor | None:
+        """The IGO an anaphor ("the alliance", "the bloc") stands for, if named earlier."""
+        tokens = tokenize(text)
+        index = phrase_index(self.dictionary)
+        for match in scan(tokens, index, is_shouting(text)):
+            if match.start != 0 or match.end != len(tokens):
+                continue
+            candidates = {e.ref for e in match.entries if e.kind is Kind.ANAPHOR}
+            for name in reversed(self._igos):
+                if name in candidates:
+                    igo = self.dictionary.igo(name)
+                    return Actor(text=text, code=igo.code, country=None, role=igo.role,
+                                 state=True, group=igo.group, name=igo.name)
+        return None
+
+    def last_speaker(self) -> Actor | None:
+        """The last person named so far (the usual subject of "he said")."""
+        return self._people[-1].actor if self._people else None
+
+    def resolve_pronoun(self, pronoun: str) -> Actor | None:
+        """The actor a pronoun most probably stands for (see the module docstring)."""
+        word = pronoun.strip().casefold()
+        if word in _MALE or word in _FEMALE:
+            wanted = "m" if word in _MALE else "f"
+            for known in reversed(self._people):
+                if known.gender in (wanted, None):
+                    return known.actor
+            return None
+        if word in _GROUP:
+            for span in reversed(self._actors):
+                if span.kind != "person" and not span.locative:
+                    return span.actor
+            return self._actors[-1].actor if self._actors else None
+        return None
+
+    # -- one call per sentence -------------------------------------------------------------------
+
+    def actors_in(self, sentence: str) -> list[ActorSpan]:
+        """``find_actors`` for one sentence, plus anaphors and surnames that refer back,
+        each resolved and observed in text order."""
+        spans = find_actors(sentence, self.dictionary, date=self.date, context=self.context)
+        taken = [(s.start, s.end) for s in spans]
+        tokens = tokenize(sentence)
+        pending: list[tuple[int, int, str]] = []  # (start, end, "anaphor" | "surname")
+        for match in scan(tokens, phrase_index(self.dictionary), is_shouting(sentence)):
+            start, end = tokens[match.start].start, tokens[match.end - 1].end
+            if match.kind is Kind.ANAPHOR and not _overlaps(start, end, taken):
+                pending.append((start, end, "anaphor"))
+        for tok in tokens:
+            if tok.is_word and tok.is_capitalised and not _overlaps(tok.start, tok.end, taken):
+                pending.append((tok.start, tok.end, "surname"))
+        items: list[ActorSpan | tuple[int, int, str]] = [*spans, *pending]
+        items.sort(key=lambda item: item.start if isinstance(item, ActorSpan) else item[0])
+        out: list[ActorSpan] = []
+        for item in items:
+            if isinstance(item, ActorSpan):
+                out.append(self.observe(item))
+                continue
+            start, end, what = item
+            text = sentence[start:end]
+            if what == "anaphor":
+                actor = self.resolve_anaphor(text)
+                if actor is not None:
+                    out.append(self.observe(ActorSpan(start, end, text,
+                                                      replace(actor, span=(start, end)),
+                                                      "anaphor")))
+                continue
+            earlier = self._person_by_surname(token_key(text))
+            if earlier is not None:
+                out.append(self.observe(ActorSpan(
+                    start, end, text, replace(earlier.actor, text=text, span=(start, end)),
+                    "surname", earlier.name)))
+        return out
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in taken)
+
+
+def _single_word(text: str) -> bool:
+    return sum(1 for t in tokenize(text) if t.is_word) == 1

@@ -1,0 +1,86 @@
+"""ArticleCoref: surnames, IGO anaphors and pronouns within one article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from flashpoint.actors import ArticleCoref, load_dictionary
+
+DAY = dt.date(2023, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def d():
+    return load_dictionary()
+
+
+def _walk(coref: ArticleCoref, *sentences: str) -> list[tuple[str, str, str]]:
+    out = []
+    for sentence in sentences:
+        for span in coref.actors_in(sentence):
+            assert sentence[span.start:span.end] == span.text
+            out.append((span.text, span.actor.code, span.kind))
+    return out
+
+
+def test_alliance_resolves_only_after_nato_is_named(d) -> None:
+    fresh = ArticleCoref(d, date=DAY)
+    assert fresh.resolve_anaphor("the alliance") is None
+    assert _walk(fresh, "The alliance said it was ready.") == []
+    coref = ArticleCoref(d, date=DAY)
+    seen = _walk(coref, "NATO Secretary General Jens Stoltenberg spoke on Friday.",
+                 "The alliance is ready to send more troops.")
+    assert ("The alliance", "IGOWSTNAT", "anaphor") in seen
+    assert coref.resolve_anaphor("the alliance").name == "NATO"
+
+
+def test_anaphor_takes_the_most_recent_candidate(d) -> None:
+    coref = ArticleCoref(d, date=DAY)
+    _walk(coref, "NATO and the EU met in Brussels.")
+    assert coref.resolve_anaphor("the bloc").code == "IGOEUREEC"
+    _walk(coref, "Later NATO issued a statement.")
+    assert coref.resolve_anaphor("the bloc").code == "IGOWSTNAT"
+    assert coref.resolve_anaphor("the union").code == "IGOEUREEC"
+
+
+def test_surnames_refer_to_the_person_named_earlier(d) -> None:
+    coref = ArticleCoref(d, date=DAY)
+    seen = _walk(coref, "Kosovo Prime Minister Albin Kurti met envoys.",
+                 "Kurti said talks would go on.")
+    assert seen[-1] == ("Kurti", "KSVGOV", "person")
+    # a person the dictionary does not know, introduced by a title
+    seen = _walk(coref, "Polish Defence Minister Jan Kowalski arrived on Monday.",
+                 "Kowalski said Warsaw would help.")
+    assert seen[0] == ("Polish Defence Minister Jan Kowalski", "POLGOV", "person")
+    assert ("Kowalski", "POLGOV", "person") in seen
+    assert coref.resolve_surname("Kowalski").code == "POLGOV"
+
+
+def test_surname_without_article_history_uses_the_dictionary(d) -> None:
+    coref = ArticleCoref(d, date=DAY)
+    kirby = coref.resolve_surname("Kirby")
+    assert kirby is not None and (kirby.code, kirby.name) == ("USAGOV", "John Kirby")
+    assert coref.resolve_surname("Wang") is None  # matching disabled: too common
+    assert coref.resolve_surname("Harris") is None  # two people in the dictionary
+    assert coref.resolve_surname("Nobodyknows") is None
+
+
+def test_pronouns_and_last_speaker(d) -> None:
+    coref = ArticleCoref(d, date=DAY)
+    assert coref.last_speaker() is None and coref.resolve_pronoun("he") is None
+    _walk(coref, "Aleksandar Vucic spoke to Vjosa Osmani.", "Serbian troops stayed put.")
+    assert coref.last_speaker().name == "Vjosa Osmani"
+    assert coref.resolve_pronoun("he").name == "Aleksandar Vučić"
+    assert coref.resolve_pronoun("She").name == "Vjosa Osmani"
+    assert coref.resolve_pronoun("they").code == "SRBMIL"
+    assert coref.resolve_pronoun("whom") is None
+
+
+def test_each_article_starts_empty(d) -> None:
+    first = ArticleCoref(d, date=DAY)
+    _walk(first, "NATO warned Belgrade.")
+    second = ArticleCoref(d, date=DAY)
+    assert second.resolve_anaphor("the alliance") is None
+    assert first.resolve_anaphor("the alliance") is not None
