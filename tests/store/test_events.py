@@ -16,7 +16,7 @@ from flashpoint.ids import short_id
 from flashpoint.model import Actor, Article, Coded, Event, Mention, Place
 from flashpoint.options import Options
 from flashpoint.store import Store, open_store
-from flashpoint.store.events import dirty_runs
+from flashpoint.store.events import restart, resync
 
 Stored = Callable[..., list[Article]]
 MakeMention = Callable[..., Mention]
@@ -238,13 +238,22 @@ def test_event_filters(mem: Store, stored: Stored, mention: MakeMention) -> None
             mem.events(**bad)  # type: ignore[arg-type]
 
 
-def test_dirty_runs() -> None:
-    d = [date(2024, 9, n) for n in (1, 3, 5, 9, 11, 20)]
-    assert dirty_runs(d, [date(2024, 9, 11)]) == [(date(2024, 9, 9), date(2024, 9, 11))]
-    assert dirty_runs(d, [date(2024, 9, 7)]) == [(date(2024, 9, 1), date(2024, 9, 11))]
-    assert dirty_runs(d, [date(2024, 9, 2), date(2024, 9, 20)]) == \
-        [(date(2024, 9, 1), date(2024, 9, 5)), (date(2024, 9, 20), date(2024, 9, 20))]
-    assert dirty_runs([], [date(2024, 9, 2)]) == [(date(2024, 9, 2), date(2024, 9, 2))]
+def test_restart_and_resync() -> None:
+    def d(n: int) -> date:
+        return date(2024, 9, n)
+
+    old_starts = [d(1), d(4), d(7), d(10)]  # daily reports 1..12: windows 1-3, 4-6, 7-9, 10-12
+    assert restart(old_starts, d(8)) == d(7)  # the window holding the change is rebuilt
+    assert restart(old_starts, d(6)) == d(4)
+    assert restart(old_starts, d(4)) == d(4) - (d(4) - d(4))  # c0 itself when no start before
+    assert restart([d(1)], d(20)) == d(20)  # nothing reaches the change
+    daily = [d(n) for n in range(1, 13)]
+    # a report added to the window of the 7th: windows from the 10th on stand
+    assert resync(d(7), daily, old_starts, d(8)) == d(9)
+    # removing the 4th shifts every later window (5-7, 8-10, 11-12): no resync
+    assert resync(d(4), [x for x in daily if x != d(4)], old_starts, d(4)) == date.max
+    # with a gap the passes meet again: 1, 2, 9 (old windows 1-3, 9-11) after adding the 3rd
+    assert resync(d(1), [d(1), d(2), d(3), d(9)], [d(1), d(9)], d(3)) == d(8)
 
 
 # -- order independence --------------------------------------------------------------------
@@ -315,3 +324,26 @@ def test_order_independence(seed: int, opts: Options, mention: MakeMention,
     affirmative = {m.mention_id for c in final for m in c.mentions if not m.negated}
     assert clustered == affirmative  # every affirmative mention is in exactly one event
     assert sum(len(mids) for _, mids in snapshots[0]) == len(affirmative)
+
+
+def test_dense_chain_rebuilds_match_a_fresh_store(opts: Options, mention: MakeMention,
+                                                  stored: Stored) -> None:
+    """Daily reports of one dyad; reports added and removed in the middle shift the phase of
+    every later window: the incremental result equals clustering everything at once."""
+    with open_store(":memory:", opts) as inc, open_store(":memory:", opts) as fresh:
+        arts = stored(inc, *(day(n) for n in range(1, 21)))
+        stored(fresh, *(day(n) for n in range(1, 21)))
+        extra = stored(inc, day(40), day(41), seed=1)
+        stored(fresh, day(40), day(41), seed=1)
+        coded = {a.article_id: Coded(a.article_id, (mention(a, 0, iso(n + 1)),))
+                 for n, a in enumerate(arts)}
+        for c in coded.values():  # day by day, as news arrives
+            inc.add_coded([c])
+        late = Coded(extra[0].article_id, (mention(extra[0], 0, iso(9)),  # a backfill
+                                           mention(extra[0], 1, iso(3), tag="x")))
+        inc.add_coded([late])
+        coded[arts[4].article_id] = Coded(arts[4].article_id)  # the 5th's report retracted
+        inc.add_coded([coded[arts[4].article_id]])
+        fresh.add_coded([*coded.values(), late])
+        assert [e.num_mentions for e in inc.events()] == [e.num_mentions for e in fresh.events()]
+        assert inc.events(limit=1000) == fresh.events(limit=1000)

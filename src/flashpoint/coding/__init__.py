@@ -6,11 +6,14 @@ lexicon and the dictionaries load lazily, once per process.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..context.tone import tone
-from ..model import Article, Coded, Sentence
+from ..context import event_location, find_places, load_gazetteer
+from ..model import Article, Coded, Mention, Place, Sentence
 from ..nlp import MAX_SENTENCE_CHARS, lower_tokens, parse, split_sentences
 from ..options import Options
 from .cameo import load_cameo_table
@@ -70,7 +73,43 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
         art, sents, cands, actors = plan
         parsed = {s.index: next(docs) for s in cands}
         mentions = _ArticleCoder(art, ctx, actors).code(sents, parsed)
-        out.append(Coded(art.article_id, tuple(mentions), tone=tone(s.text for s in sents)))
+        places = _places(art, sents, opts)
+        mentions = _locate(mentions, sents, places, opts)
+        out.append(Coded(art.article_id, tuple(mentions), places=tuple(places),
+                         tone=tone(s.text for s in sents)))
+    return out
+
+
+def _places(article: Article, sents: Sequence[Sentence], options: Options) -> list[Place]:
+    """Place mentions of the article, each with the index of its sentence."""
+    gaz = load_gazetteer(options)
+    starts = [s.start for s in sents]
+    out = []
+    for place in find_places(article.text, gaz):
+        index = None
+        if place.span is not None:
+            k = bisect.bisect_right(starts, place.span[0]) - 1
+            index = sents[k].index if k >= 0 else None
+        out.append(replace(place, sentence_index=index))
+    return out
+
+
+def _locate(mentions: Sequence[Mention], sents: Sequence[Sentence], places: Sequence[Place],
+            options: Options) -> list[Mention]:
+    """Each mention with its event location (where it happened, not every place named)."""
+    gaz = load_gazetteer(options)
+    by_sentence: dict[int, list[Place]] = {}
+    for p in places:
+        if p.sentence_index is not None:
+            by_sentence.setdefault(p.sentence_index, []).append(p)
+    out = []
+    for m in mentions:
+        if m.trigger_span is None:
+            out.append(m)
+            continue
+        where = event_location(m.sentence, m.trigger_span, m.cameo_root,
+                               by_sentence.get(m.sentence_index, []), places, gazetteer=gaz)
+        out.append(replace(m, location=where) if where is not None else m)
     return out
 
 

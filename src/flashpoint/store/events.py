@@ -27,11 +27,19 @@ the articles' publication (else ingest) times; the evidence sentence of the most
 member ("most confident": highest confidence, then earliest published article, then lowest
 mention id); background only when every member is a recap.
 
-Re-clustering after a change touches only what can change: windows are independent across gaps
-of three days or more between consecutive dates of a group (a window ends at d0 + 2, so the
-next date after such a gap always starts a window).  ``recluster`` therefore rebuilds only the
-gap-separated date runs of the affected groups that contain a changed date, and the story
-clusters of changed undated mentions.
+Re-clustering after a change rebuilds only the part of a group the change can reach.  Windows
+are found by one greedy pass over the group's dates, so (with c0 / c1 the earliest / latest
+changed date of a group, old = before the change, new = after):
+- every old window starting before c0 is also a new window (its start depends only on earlier
+  dates, which did not change); windows ending before c0 keep their members too.  The rebuild
+  starts at the last old window start in [c0 - 2, c0), else at c0 (``restart``).
+- going forward, the new pass re-synchronises with the old one at the first new window start
+  after c1 that was also an old window start: from there on both passes see the same dates in
+  the same state (``resync``).  Without such a point the rebuild runs to the group's end.
+Stored events keep their window start (``events.window_start``) for this.  News arrives mostly
+about the last few days, so a day's ingest rebuilds a few days of each affected group; a
+re-code of old articles may rebuild a longer stretch.  Story clusters (unknown dates) are
+rebuilt for each (group, story) with a changed undated mention.
 """
 
 from __future__ import annotations
@@ -179,47 +187,54 @@ def make_event(key: GroupKey, anchor: str, country: str, members: Sequence[Membe
     )
 
 
-def cluster(members: Iterable[Member]) -> list[Event]:
-    """Every event of a set of (non-negated) members, ordered by event id."""
+def cluster(members: Iterable[Member]) -> list[tuple[Event, date | None]]:
+    """Every event of a set of (non-negated) members with its window start (None for a story
+    cluster), ordered by event id."""
     groups: dict[GroupKey, list[Member]] = defaultdict(list)
     for m in members:
         groups[m.group].append(m)
-    out: list[Event] = []
+    out: list[tuple[Event, date | None]] = []
     for key, ms in groups.items():
         for start, window in windows([m for m in ms if m.event_date is not None]):
             for country, part in split_by_country(window):
-                out.append(make_event(key, start.isoformat(), country, part))
+                out.append((make_event(key, start.isoformat(), country, part), start))
         stories: dict[str, list[Member]] = defaultdict(list)
         for m in ms:
             if m.event_date is None:
                 stories[m.story_id].append(m)
         for story, part in stories.items():
-            out.append(make_event(key, "story:" + story, "", part))
-    return sorted(out, key=lambda e: e.event_id)
+            out.append((make_event(key, "story:" + story, "", part), None))
+    return sorted(out, key=lambda pair: pair[0].event_id)
 
 
 def event_digest(event: Event) -> str:
     return sha256_hex(repr(event))[:32]
 
 
-def dirty_runs(dates: Iterable[date], changed: Iterable[date]) -> list[tuple[date, date]]:
-    """The (first, last) dates of the gap-separated runs of ``dates`` that hold a changed date.
+def restart(old_starts: Iterable[date], first_change: date) -> date:
+    """Where the rebuild of a group starts: the last old window start in [c0 - 2, c0), else c0.
 
-    A run ends where the next date is more than ``WINDOW_DAYS`` days later; windows never span
-    two runs, so runs without a changed date cluster exactly as before.
+    Old windows starting earlier end before c0 and stay as they are.
     """
-    touched = set(changed)
-    out: list[tuple[date, date]] = []
-    run: list[date] = []
-    for d in sorted(set(dates) | touched):
-        if run and (d - run[-1]).days > WINDOW_DAYS:
-            if touched.intersection(run):
-                out.append((run[0], run[-1]))
-            run = []
-        run.append(d)
-    if run and touched.intersection(run):
-        out.append((run[0], run[-1]))
-    return out
+    reach = first_change - timedelta(days=WINDOW_DAYS)
+    before = [s for s in old_starts if reach <= s < first_change]
+    return max(before) if before else first_change
+
+
+def resync(start: date, new_dates: Iterable[date], old_starts: Iterable[date],
+           last_change: date) -> date:
+    """The last date the rebuild that begins at ``start`` must cover: the day before the first
+    new window start after ``last_change`` that was an old window start too (from there on the
+    old windows stand), else ``date.max``."""
+    olds = set(old_starts)
+    end: date | None = None
+    for d in sorted(set(new_dates)):
+        if d < start or (end is not None and d <= end):
+            continue
+        if d > last_change and d in olds:
+            return d - timedelta(days=1)
+        end = d + timedelta(days=WINDOW_DAYS)
+    return date.max
 
 
 # -- the stored events -------------------------------------------------------------------------
@@ -238,6 +253,7 @@ _MEMBER_SQL = (
 
 _KEY_FIELDS = [("source_key", pa.string()), ("target_key", pa.string()),
                ("cameo_root", pa.string())]
+_FROM_SCHEMA = pa.schema([*_KEY_FIELDS, ("lo", pa.date32())])
 _RUNS_SCHEMA = pa.schema([*_KEY_FIELDS, ("lo", pa.date32()), ("hi", pa.date32())])
 _STORIES_SCHEMA = pa.schema([*_KEY_FIELDS, ("story_id", pa.string())])
 
@@ -253,34 +269,49 @@ def _member(row: Sequence[Any]) -> Member:
     )
 
 
-def _runs(
+def _keyed(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]],
+           schema: pa.Schema, sql: str) -> list[Any]:
+    con.register(name, pa.Table.from_pylist(rows, schema=schema))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.unregister(name)
+
+
+def _ranges(
     con: duckdb.DuckDBPyConnection, changes: Sequence[Change]
 ) -> list[dict[str, Any]]:
-    """The dirty date runs of every group with a changed dated mention."""
+    """The date range to rebuild of every group with a changed dated mention."""
     changed: dict[GroupKey, set[date]] = defaultdict(set)
     for c in changes:
         if c.event_date is not None:
             changed[(c.source_key, c.target_key, c.cameo_root)].add(c.event_date)
     if not changed:
         return []
-    groups = pa.Table.from_pylist(
-        [{"source_key": k[0], "target_key": k[1], "cameo_root": k[2]} for k in sorted(
-            changed, key=lambda k: (k[0], k[1] or "", k[1] is None, k[2]))],
-        schema=pa.schema(_KEY_FIELDS))
-    con.register("_groups", groups)
-    try:
-        rows = con.execute(
+
+    def key_row(key: GroupKey, when: date) -> dict[str, Any]:
+        return {"source_key": key[0], "target_key": key[1], "cameo_root": key[2], "lo": when}
+
+    reach = [key_row(k, min(days) - timedelta(days=WINDOW_DAYS)) for k, days in changed.items()]
+    starts: dict[GroupKey, list[date]] = {
+        (r[0], r[1], r[2]): r[3] for r in _keyed(
+            con, "_reach", reach, _FROM_SCHEMA,
+            "SELECT e.source_key, e.target_key, e.cameo_root, list(DISTINCT e.window_start)"
+            " FROM events e JOIN _reach g ON " + _GROUP_JOIN.format(a="e", b="g") +
+            " WHERE e.window_start >= g.lo GROUP BY ALL")
+    }
+    lows = {k: restart(starts.get(k, ()), min(days)) for k, days in changed.items()}
+    dates: dict[GroupKey, list[date]] = {
+        (r[0], r[1], r[2]): r[3] for r in _keyed(
+            con, "_from", [key_row(k, lo) for k, lo in lows.items()], _FROM_SCHEMA,
             "SELECT m.source_key, m.target_key, m.cameo_root, list(DISTINCT m.event_date)"
-            " FROM mentions m JOIN _groups g ON " + _GROUP_JOIN.format(a="m", b="g") +
-            " WHERE NOT m.negated AND m.event_date IS NOT NULL GROUP BY ALL"
-        ).fetchall()
-    finally:
-        con.unregister("_groups")
-    stored = {(r[0], r[1], r[2]): r[3] for r in rows}
+            " FROM mentions m JOIN _from g ON " + _GROUP_JOIN.format(a="m", b="g") +
+            " WHERE NOT m.negated AND m.event_date >= g.lo GROUP BY ALL")
+    }
     return [
-        {"source_key": key[0], "target_key": key[1], "cameo_root": key[2], "lo": lo, "hi": hi}
-        for key, days in changed.items()
-        for lo, hi in dirty_runs(stored.get(key, ()), days)
+        {**key_row(k, lo), "hi": resync(lo, dates.get(k, ()), starts.get(k, ()),
+                                        max(changed[k]))}
+        for k, lo in lows.items()
     ]
 
 
@@ -288,7 +319,7 @@ def _affected(
     con: duckdb.DuckDBPyConnection, changes: Sequence[Change]
 ) -> tuple[list[Member], dict[str, str]]:
     """The members to re-cluster and the stored events they replace (id -> digest)."""
-    runs = _runs(con, changes)
+    runs = _ranges(con, changes)
     stories = sorted({(c.source_key, c.target_key, c.cameo_root, c.story_id)
                       for c in changes if c.event_date is None},
                      key=lambda s: (s[0], s[1] or "", s[1] is None, s[2], s[3]))
@@ -310,7 +341,7 @@ def _affected(
         ).fetchall()
         old = dict(con.execute(
             "SELECT e.event_id, e.digest FROM events e JOIN _runs r ON " +
-            _GROUP_JOIN.format(a="e", b="r") + " AND e.event_date BETWEEN r.lo AND r.hi"
+            _GROUP_JOIN.format(a="e", b="r") + " AND e.window_start BETWEEN r.lo AND r.hi"
         ).fetchall())
     finally:
         for name in tables:
@@ -333,7 +364,9 @@ def recluster(
     if not changes:
         return [], [], []
     members, old = _affected(con, changes)
-    new = {e.event_id: e for e in cluster(members)}
+    clustered = cluster(members)
+    new = {e.event_id: e for e, _ in clustered}
+    starts = {e.event_id: start for e, start in clustered}
     digests = {eid: event_digest(e) for eid, e in new.items()}
     added = sorted(set(new) - set(old))
     removed = sorted(set(old) - set(new))
@@ -346,7 +379,8 @@ def recluster(
     write = sorted(added + changed)
     if write:
         rows = pa.Table.from_pylist(
-            [event_row(new[eid], now, digests[eid]) for eid in write], schema=EVENT_SCHEMA)
+            [event_row(new[eid], starts[eid], now, digests[eid]) for eid in write],
+            schema=EVENT_SCHEMA)
         links = pa.table({
             "event_id": pa.array([eid for eid in write for _ in new[eid].mention_ids],
                                  pa.string()),

@@ -69,6 +69,7 @@ EVENT_SCHEMA = pa.schema([
     ("location", PLACE_T), ("tone", pa.float64()), ("updated_at", pa.timestamp("us")),
     ("source_key", pa.string()), ("target_key", pa.string()), ("evidence", pa.string()),
     ("confidence", pa.float64()), ("background", pa.bool_()), ("digest", pa.string()),
+    ("window_start", pa.date32()),
 ])
 
 # Event columns in the order ``event_from_row`` reads them (then the member ids).
@@ -224,7 +225,9 @@ def _naive(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=None) if value is not None else None
 
 
-def event_row(event: Event, now: datetime, digest: str) -> dict[str, Any]:
+def event_row(
+    event: Event, window_start: date | None, now: datetime, digest: str
+) -> dict[str, Any]:
     return {
         "event_id": event.event_id, "source_code": event.source_code,
         "target_code": event.target_code, "source_country": event.source_country,
@@ -238,7 +241,7 @@ def event_row(event: Event, now: datetime, digest: str) -> dict[str, Any]:
         "location": place_row(event.location), "tone": event.tone, "updated_at": now,
         "source_key": event.source_key, "target_key": event.target_key,
         "evidence": event.evidence, "confidence": event.confidence,
-        "background": event.background, "digest": digest,
+        "background": event.background, "digest": digest, "window_start": window_start,
     }
 
 

@@ -6,4 +6,5 @@ CREATE INDEX mentions_article ON mentions (article_id);
 CREATE INDEX mentions_group ON mentions (source_key, target_key, cameo_root);
 CREATE INDEX events_date ON events (event_date);
 CREATE INDEX events_dyad ON events (source_key, target_key);
+CREATE INDEX events_group ON events (source_key, target_key, cameo_root, window_start);
 CREATE INDEX quotes_article ON quotes (article_id);
