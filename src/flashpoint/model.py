@@ -228,11 +228,15 @@ class Event:
 def actor_key(actor: Actor | None) -> str | None:
     """The key an actor is counted under in dyads and series.
 
-    Its country (ISO alpha-3, KSV for Kosovo) when it has one, else its group (``NAT`` for NATO,
-    ``EEC`` for the EU, ``UNO`` for the UN …), else its code.
+    A state actor counts for its country (ISO alpha-3, KSV for Kosovo): SRBGOV and SRBMIL are
+    both ``SRB``.  A non-state actor is its own series, under its code: the armed group
+    ``KSVUAF`` is not ``KSV``, opposition ``SRBOPP`` is not ``SRB``.  Without a country: the
+    group (``NAT`` for NATO, ``EEC`` for the EU, ``UNO`` for the UN …), else the code.
     """
     if actor is None:
         return None
+    if actor.country and not actor.state and actor.code:
+        return actor.code
     return actor.country or actor.group or actor.code or None
 
 

@@ -46,8 +46,13 @@ def full_pipeline() -> Language:
     """The full English pipeline; a clear error when the model package is missing."""
     import spacy
 
+    from .lemmas import fp_attributes  # registers the "fp_attributes" component
+
     try:
-        nlp = spacy.load(MODEL_NAME, exclude=["senter"])
+        # Tagger and parser only: the entity recogniser, attribute ruler and lemmatizer would
+        # triple the cost of each parse; fp_attributes sets pos_ and lemma_ instead.
+        nlp = spacy.load(MODEL_NAME, exclude=["senter", "ner", "attribute_ruler", "lemmatizer"])
+        nlp.add_pipe(fp_attributes.__name__, last=True)
     except OSError as exc:
         raise ModelMissingError(
             f"the spaCy model {MODEL_NAME!r} is not installed",
@@ -120,7 +125,7 @@ def _merge_quote_tails(sents: list[Sentence], text: str) -> list[Sentence]:
 
 
 def parse(texts: Sequence[str], *, batch_size: int = 64) -> list[Doc]:
-    """Full parses of ``texts`` (sentences): tags, lemmas, dependencies, entities."""
+    """Full parses of ``texts`` (sentences): tags, POS, lemmas and dependencies."""
     nlp = full_pipeline()
     return list(nlp.pipe(texts, batch_size=batch_size))
 

@@ -39,7 +39,8 @@ def test_fresh_store_gets_latest_version_and_tables(db_path: Path, opts: Options
     tables = _tables(con)
     con.close()
     assert {"articles", "article_versions", "sightings", "stories", "runs", "rejections",
-            "mentions", "events", "event_mentions", "quotes", "places"} <= tables
+            "mentions", "events", "quotes", "places"} <= tables
+    assert "event_mentions" not in tables  # replaced by events.mention_ids (migration 3)
 
 
 def test_reopen_is_a_no_op(db_path: Path, opts: Options) -> None:

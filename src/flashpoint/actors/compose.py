@@ -7,7 +7,8 @@ Nations", "president | of | the Riigikogu", "rebels | in | Darfur".  The head de
 2. a named organisation (agency, party, armed group) -> its country and role at the date;
 3. an IGO -> its code, plus a role word ("NATO troops" -> IGOWSTNATMIL);
 4. otherwise a country (name, adjective, possessive, capital/seat, city) and a role word (the
-   last strong one, else the last weak one, else the seat's role).
+   last strong one, else the last weak one, else the last fallback one, else the seat's
+   role).
 
 Rules for the grey zones (documented in ``docs`` of the package ``__init__``):
 
@@ -41,6 +42,14 @@ PREPOSITIONS_OTHER = frozenset({
     "where", "when", "while", "than", "as", "because", "since", "named", "called",
 })
 BOUNDARIES = frozenset({",", ";", "(", ")", ":", "—", "–", "[", "]", '"', "“", "”"})
+# Words of a leading quantity ("more than 200", "up to 16", "as many as", "about 550"): a
+# preposition among them does not split the phrase.
+QUANTIFIERS = frozenset({
+    "a", "an", "the", "some", "more", "less", "fewer", "than", "at", "least", "most", "up",
+    "to", "as", "many", "much", "about", "around", "over", "under", "nearly", "almost",
+    "roughly", "approximately", "only", "just", "well", "estimated", "between", "and", "-",
+    ",", "dozens", "hundreds", "thousands", "tens", "several", "few",
+})
 _COUNTRYISH = (Kind.COUNTRY, Kind.ADJECTIVE, Kind.SEAT, Kind.PLACE)
 
 
@@ -154,8 +163,12 @@ def read_phrase(ctx: Context, lo: int, hi: int) -> Reading | None:
 def _first_preposition(ctx: Context, lo: int, hi: int) -> int | None:
     covered = {i for m in ctx.matches if lo <= m.start and m.end <= hi
                for i in range(m.start, m.end)}
+    leading = True  # still inside a leading quantity ("more than 200 Nigerian soldiers")
     for i in range(lo, hi):
         key = ctx.tokens[i].key
+        if leading and (key in QUANTIFIERS or key.isdigit()):
+            continue
+        leading = False
         if i not in covered and i > lo and (
                 key == "of" or key in PREPOSITIONS_LOCATIVE or key in PREPOSITIONS_OTHER):
             return i
@@ -239,7 +252,9 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
     ethnic: list[tuple[str, str | None]] = []
     strong: list[str] = []
     weak: list[str] = []
+    fallback: list[str] = []
     seat_role: str | None = None
+    namesakes: list[tuple[Match, tuple[str, ...]]] = []  # a surname several people share
     ethnic_next = False
     for m in matches:
         entry = _pick(ctx, m)
@@ -255,6 +270,8 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
             names = ctx.index.surnames.get(" ".join(t.key for t in ctx.tokens[m.start:m.end]))
             if names and len(names) == 1:
                 people.append((m, names[0]))
+            elif names:
+                namesakes.append((m, names))
         elif kind is Kind.ORG:
             orgs.append((m, entry.ref))
         elif kind in (Kind.IGO, Kind.IGO_SEAT):
@@ -273,9 +290,9 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
                     if kind is Kind.SEAT:
                         seat_role = entry.role
         elif kind is Kind.ROLE:
-            (weak if entry.weak else strong).append(entry.ref)
+            (fallback if entry.fallback else weak if entry.weak else strong).append(entry.ref)
         ethnic_next = False
-    role = strong[-1] if strong else weak[-1] if weak else None
+    role = next((tier[-1] for tier in (strong, weak, fallback) if tier), None)
     if former and role is not None and ctx.dictionary.roles[role].state:
         role = "ELI"
     if people:
@@ -296,6 +313,10 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
             if former and reading.role and ctx.dictionary.roles[reading.role].state:
                 reading = replace(reading, role="ELI")
             return reading
+    if namesakes and not orgs and not igos:
+        shared = _namesakes_reading(ctx, *namesakes[-1], role)
+        if shared is not None:
+            return shared
     if igos:
         m, name = igos[-1]
         after = [c for pm, c, k in places if k is Kind.COUNTRY and pm.start > m.start]
@@ -305,6 +326,26 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
                            primary=(m.start, m.end), titled=titled,
                            kind="seat" if m.kind is Kind.IGO_SEAT else "igo")
     return _country_reading(ctx, places, ethnic, role, seat_role, titled)
+
+
+def _namesakes_reading(ctx: Context, match: Match, names: tuple[str, ...], role: str | None
+                       ) -> Reading | None:
+    """A surname several known people share ("President Bush", "Clinton"): their common
+    position when they all hold the same one at the date, else their common country with the
+    phrase's role word; None when they belong to different countries."""
+    readings = []
+    for name in names:
+        person = ctx.dictionary.person(name)
+        if person is not None:
+            readings.append(person_reading(person, ctx.date, ctx.dictionary))
+    if not readings or len({(r.country, r.igo) for r in readings}) != 1:
+        return None
+    first = readings[0]
+    primary = (match.start, match.end)
+    if len({(r.role, r.state) for r in readings}) == 1:
+        return replace(first, person=None, primary=primary)
+    return Reading(country=first.country, igo=first.igo, role=role, primary=primary,
+                   kind="person")
 
 
 def _ethnic_label(ctx: Context, country: str, match: Match) -> str:

@@ -171,6 +171,7 @@ class Entry:
     pattern: tuple[tuple[Case, str], ...]
     shared: bool = False  # a "~" alias: read only when nothing better decides
     weak: bool = False  # a weak role word
+    fallback: bool = False  # a fallback role word (weaker than weak ones)
     role: str | None = None  # the role a seat stands for
 
 
@@ -198,17 +199,17 @@ class PhraseIndex:
     person_titles: frozenset[str] = frozenset()  # titles written before a name, likewise
 
     def add(self, phrase: str, kind: Kind, ref: str, *, weak: bool = False,
-            role: str | None = None) -> None:
+            role: str | None = None, fallback: bool = False) -> None:
         shared = phrase.startswith("~")
         phrase = phrase.lstrip("~").strip()
         keys = phrase_keys(phrase)
         if not keys:
             return
-        entry = Entry(kind, ref, case_pattern(phrase), shared, weak, role)
+        entry = Entry(kind, ref, case_pattern(phrase), shared, weak, fallback, role)
         bucket = self.phrases.setdefault(keys, [])
         if entry not in bucket:
             bucket.append(entry)
-            bucket.sort(key=lambda e: (_PRIORITY[e.kind], e.shared, e.weak))
+            bucket.sort(key=lambda e: (_PRIORITY[e.kind], e.shared, e.weak, e.fallback))
         self.longest = max(self.longest, len(keys))
 
 
@@ -221,6 +222,8 @@ def phrase_index(dictionary: ActorDictionary) -> PhraseIndex:
             index.add(word, Kind.ROLE, role.code)
         for word in role.weak:
             index.add(word, Kind.ROLE, role.code, weak=True)
+        for word in role.fallback:
+            index.add(word, Kind.ROLE, role.code, fallback=True)
     mods = dictionary.modifiers
     for name, words in (("former", mods.former), ("ethnic", mods.ethnic),
                         ("not_actor", mods.not_actors)):

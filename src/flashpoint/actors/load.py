@@ -242,7 +242,7 @@ def _merge_roles(base: dict[str, Any], extra: list[Row]) -> dict[str, Any]:
         code = row.key
         current = dict(table.get(code, {}))
         for field_name, value in row.values.items():
-            if field_name in {"keywords", "weak"} and isinstance(value, list):
+            if field_name in {"keywords", "weak", "fallback"} and isinstance(value, list):
                 current[field_name] = list(current.get(field_name, [])) + value
             else:
                 current[field_name] = value

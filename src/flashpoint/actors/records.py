@@ -48,6 +48,7 @@ class Role:
     state: bool  # acts for a state (GOV, MIL, COP, JUD, LEG, SPY, PKO …)
     keywords: tuple[str, ...]
     weak: tuple[str, ...] = ()  # generic heads used only when no other role word is present
+    fallback: tuple[str, ...] = ()  # heads used only when no strong or weak word is present
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,17 +395,19 @@ def parse_roles(data: Mapping[str, Any], path: str) -> tuple[dict[str, Role], Mo
         if not _ISO3.fullmatch(code) or not isinstance(body, dict):
             raise DataFileError(path, f"bad role code {code!r}", "use three capitals",
                                 entry=code, field="code")
-        unknown = sorted(set(body) - {"label", "state", "keywords", "weak"})
+        unknown = sorted(set(body) - {"label", "state", "keywords", "weak", "fallback"})
         if unknown:
             raise DataFileError(path, f"unknown field {unknown[0]!r}",
-                                "valid fields: label, state, keywords, weak", entry=code,
+                                "valid fields: label, state, keywords, weak, fallback",
+                                entry=code,
                                 field=unknown[0])
         if not isinstance(body.get("state"), bool):
             raise DataFileError(path, "state must be true or false", "set state", entry=code,
                                 field="state")
         roles[code] = Role(code, str(body.get("label", code)), body["state"],
                            _str_list(body.get("keywords", []), path, code, "keywords"),
-                           _str_list(body.get("weak", []), path, code, "weak"))
+                           _str_list(body.get("weak", []), path, code, "weak"),
+                           _str_list(body.get("fallback", []), path, code, "fallback"))
     mods = data.get("modifiers")
     if not isinstance(mods, dict):
         raise DataFileError(path, "no [modifiers] table", "restore the [modifiers] table")

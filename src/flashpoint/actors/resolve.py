@@ -26,7 +26,16 @@ from .compose import (
     Reading,
     read_phrase,
 )
-from .index import Kind, Match, Token, is_shouting, phrase_index, scan, tokenize
+from .index import (
+    FUNCTION_WORDS,
+    Kind,
+    Match,
+    Token,
+    is_shouting,
+    phrase_index,
+    scan,
+    tokenize,
+)
 from .load import ActorDictionary
 
 _ARTICLE = re.compile(r"^(?:(?:a|an|the)(?:\s+|$))+", re.IGNORECASE)
@@ -49,6 +58,22 @@ _CALENDAR = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december",
+})
+# Capitalised words that may stand next to a place or a surname without making it part of an
+# unknown longer name ("Gaza City", "Greater Manchester", "Kabul University").
+_NAME_NEIGHBOURS = frozenset({
+    "city", "province", "governorate", "district", "region", "state", "county", "oblast",
+    "prefecture", "municipality", "strip", "valley", "airport", "port", "harbour", "harbor",
+    "bay", "river", "dam", "mountains", "hills", "island", "islands", "peninsula", "square",
+    "camp", "base", "airbase", "border", "crossing", "corridor", "front", "sector", "area",
+    "zone", "coast", "highway", "road", "street", "university", "hospital", "prison", "stadium",
+    "mosque", "church", "cathedral", "palace", "bridge", "lake", "sea", "gulf", "canal",
+    "desert", "forest", "plain", "plateau", "heights", "refinery", "greater", "upper",
+    "lower", "inner", "outer", "old", "new", "downtown", "metropolitan", "rural", "coastal",
+    "mr", "mrs", "ms", "dr", "sir", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "sen",
+    "rep", "gov", "mullah", "sheikh", "imam", "ayatollah", "emir", "prince", "king", "queen",
+    "president", "premier", "chancellor", "minister", "general", "marshal", "colonel",
+    "commander", "pope", "saint", "st", "san", "santa", "fort", "mount",
 })
 # Words that cannot sit inside an actor phrase between its nationality and its head noun.
 _NOT_INSIDE = frozenset({
@@ -93,7 +118,7 @@ def resolve_actor(text: str, dictionary: ActorDictionary, *, date: dt.date | Non
     index = phrase_index(dictionary)
     tokens = tokenize(text)
     shouting = is_shouting(text)
-    matches = scan(tokens, index, shouting)
+    matches = _without_name_parts(tokens, scan(tokens, index, shouting))
     ctx = Context(dictionary, index, tokens, matches, day, _context_country(
         context, dictionary), shouting, local_only=False)
     segments = _segments(tokens, matches)
@@ -130,7 +155,7 @@ def find_actors(sentence: str, dictionary: ActorDictionary, *, date: dt.date | N
     index = phrase_index(dictionary)
     tokens = tokenize(sentence)
     shouting = is_shouting(sentence)
-    matches = scan(tokens, index, shouting)
+    matches = _without_name_parts(tokens, scan(tokens, index, shouting))
     chunks = _chunks(tokens, matches, dictionary)
     where = _sentence_place(tokens, matches, chunks, dictionary)
     ctx = Context(dictionary, index, tokens, matches, day,
@@ -157,6 +182,32 @@ def find_actors(sentence: str, dictionary: ActorDictionary, *, date: dt.date | N
         kind = "person" if name and reading.kind != "igo" else reading.kind
         spans.append(ActorSpan(start, end, text, actor, kind, reading.person or name, locative))
     return spans
+
+
+def _without_name_parts(tokens: list[Token], matches: list[Match]) -> list[Match]:
+    """The matches without surnames and places that are part of a longer name the dictionary
+    does not know: a capitalised word right before ("Chelsea Clinton", "Andrew Jackson") or
+    right after ("Florence Parly", "New York Times").  Headlines in title case are left as
+    they are (every word is capitalised there)."""
+    if not any(m.kind in (Kind.SURNAME, Kind.PLACE) for m in matches):
+        return matches
+    words = [t for t in tokens if t.text[:1].isalpha()]
+    if sum(1 for t in words if t.is_capitalised) * 3 > len(words) * 2:
+        return matches
+    covered = {i for m in matches for i in range(m.start, m.end)}
+
+    def unknown_name(i: int) -> bool:
+        if i < 0 or i >= len(tokens) or i in covered:
+            return False
+        tok = tokens[i]
+        return (tok.text[:1].isupper() and tok.text[:1].isalpha() and not tok.is_upper
+                and tok.key not in FUNCTION_WORDS and tok.key not in _NAME_NEIGHBOURS
+                and tok.key not in _DIRECTIONS and tok.key not in _CALENDAR
+                and tok.key not in PREPOSITIONS_LOCATIVE and tok.key not in PREPOSITIONS_OTHER)
+
+    return [m for m in matches
+            if m.kind not in (Kind.SURNAME, Kind.PLACE)
+            or not ((m.start > 1 and unknown_name(m.start - 1)) or unknown_name(m.end))]
 
 
 def _sentence_place(tokens: list[Token], matches: list[Match],
@@ -314,6 +365,10 @@ def _joined(tokens: list[Token], a: Match, b: Match, hyphen_words: tuple[str, ..
         return not (countryish and a.kind is b.kind)
     if gap == ["'s"]:
         return True
+    if gap[0] == "'s" and b.kind is Kind.ROLE:
+        # "Taiwan's Vice Foreign Minister", "Lebanon's new President", "Ankara's Cankaya
+        # district administration": up to three plain words between the owner and the title
+        return len(gap) <= 4 and all(_inner_word(t) for t in tokens[a.end + 1:b.start])
     if gap[0] == "-":
         return len(gap) == 2 and gap[1] in hyphen_words
     if gap in (["of"], ["of", "the"]):
@@ -322,12 +377,17 @@ def _joined(tokens: list[Token], a: Match, b: Match, hyphen_words: tuple[str, ..
     if a.kind in (Kind.ADJECTIVE, Kind.ETHNIC, Kind.MODIFIER) and b.kind is Kind.ROLE:
         # "Serbian nuclear forces": up to two plain lower-case words inside the phrase, but
         # not "Serbs clashed with police"
-        return len(gap) <= 2 and all(
-            t.text.isalpha() and t.text.islower() and t.key not in _NOT_INSIDE
-            and t.key not in PREPOSITIONS_LOCATIVE and t.key not in PREPOSITIONS_OTHER
-            and (not t.key.endswith("ed") or t.key in _LEADING)
-            for t in tokens[a.end:b.start])
+        return len(gap) <= 2 and all(t.text.islower() and _inner_word(t)
+                                     for t in tokens[a.end:b.start])
     return False
+
+
+def _inner_word(tok: Token) -> bool:
+    """A word that may stand inside an actor phrase, between its owner and its head noun."""
+    return (tok.text.isalpha() and tok.key not in _NOT_INSIDE
+            and tok.key not in PREPOSITIONS_LOCATIVE and tok.key not in PREPOSITIONS_OTHER
+            and tok.key not in _CALENDAR
+            and (not tok.key.endswith("ed") or tok.key in _LEADING))
 
 
 def _name_after_title(tokens: list[Token], last: Match, hi: int,

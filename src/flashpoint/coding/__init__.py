@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from ..context.tone import tone
 from ..context import event_location, find_places, load_gazetteer
 from ..model import Article, Coded, Mention, Place, Sentence
-from ..nlp import MAX_SENTENCE_CHARS, lower_tokens, parse, split_sentences
+from ..nlp import MAX_SENTENCE_CHARS, parse, split_sentences
 from ..options import Options
 from .cameo import load_cameo_table
 from .coder import CODER_VERSION, CoderContext, _ArticleCoder, has_trigger
@@ -24,6 +25,8 @@ from .resolve import ActorResolver, ArticleActors
 __all__ = ["CODER_VERSION", "code_article", "code_articles", "coder_context", "coder_manifest"]
 
 MIN_TEXT_CHARS = 20
+_WORDS = re.compile(r"[a-z][a-z'\-]*")
+_INNER_CAPITAL = re.compile(r"\S\s+[A-Z]")
 
 
 @functools.cache
@@ -58,10 +61,14 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
             continue
         sents = split_sentences(art.text)
         when = art.published.date() if art.published else None
-        actors = ctx.resolver.article(when, [s.text for s in sents])
-        cands = [s for s in sents
-                 if len(s.text) <= MAX_SENTENCE_CHARS and actors.has_actor(s.index)
-                 and has_trigger(lower_tokens(s.text), ctx.lexicon)]
+        triggers = [has_trigger(_WORDS.findall(s.text.lower()), ctx.lexicon) for s in sents]
+        # Actors are looked for where a trigger is, and where a name may be introduced (a
+        # capitalised word inside the sentence) for later coreference.
+        scan = [t or bool(_INNER_CAPITAL.search(s.text)) for t, s in zip(triggers, sents,
+                                                                          strict=True)]
+        actors = ctx.resolver.article(when, [s.text for s in sents], scan)
+        cands = [s for s, t in zip(sents, triggers, strict=True)
+                 if t and len(s.text) <= MAX_SENTENCE_CHARS and actors.has_actor(s.index)]
         plans.append((art, sents, cands, actors))
         to_parse.extend(s.text for s in cands)
     docs = iter(parse(to_parse)) if to_parse else iter(())

@@ -206,6 +206,8 @@ def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]
         # Fallbacks: the object (or its owner: "rejected a U.S. request"), then any phrase
         # introduced by a directional preposition.
         out += [(o, "fallback-dobj") for o in _children(tok, OBJ)]
+        for c in _children(tok, {"xcomp"}):  # "threatened to attack Y", "vowed to punish Y"
+            out += [(o, "fallback-comp") for o in _children(c, OBJ)]
         out += [(o, "fallback-prep") for o in deep_prep_objects(tok, FALLBACK_PREPS)
                 if all(o is not x for x, _ in out)]
     return out

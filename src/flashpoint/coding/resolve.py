@@ -48,6 +48,7 @@ class ArticleActors:
     dictionary: ActorDictionary
     when: date | None
     sentences: Sequence[str]
+    scan: Sequence[bool] | None = None  # which sentences can name actors (None: all)
     first_pass: list[list[ActorSpan]] = field(init=False)
     setting: str = field(init=False)  # ISO code of the country the article is set in
     setting_name: str = field(init=False)
@@ -56,7 +57,9 @@ class ArticleActors:
 
     def __post_init__(self) -> None:
         scout = ArticleCoref(self.dictionary, date=self.when)
-        self.first_pass = [scout.actors_in(s) for s in self.sentences]
+        scan = self.scan or [True] * len(self.sentences)
+        self.first_pass = [scout.actors_in(s) if look else []
+                           for s, look in zip(self.sentences, scan, strict=True)]
         self.setting = setting_of(self.first_pass, self.dictionary)
         country = self.dictionary.countries.get(self.setting)
         self.setting_name = country.name if country is not None else ""
@@ -68,7 +71,9 @@ class ArticleActors:
     def enter(self, index: int, *, parse: bool) -> list[ActorSpan]:
         """Move to sentence ``index``: resolve its spans (with the setting) when it will be
         coded, else replay the first pass so the coreference memory stays in step."""
-        if parse:
+        if parse and self.setting and any(s.actor.country is None
+                                          for s in self.first_pass[index]):
+            # The setting can give unattributed groups a country: resolve again with it.
             self.current = self.coref.actors_in(self.sentences[index])
         else:
             self.current = [self.coref.observe(s) for s in self.first_pass[index]]
@@ -125,8 +130,9 @@ class ActorResolver:
     def sha256(self) -> str:
         return str(self.dictionary.sha256)
 
-    def article(self, when: date | None, sentences: Sequence[str]) -> ArticleActors:
-        return ArticleActors(self.dictionary, when, sentences)
+    def article(self, when: date | None, sentences: Sequence[str],
+                scan: Sequence[bool] | None = None) -> ArticleActors:
+        return ArticleActors(self.dictionary, when, sentences, scan)
 
     def mentions_actor(self, sentence: str) -> bool:
         return bool(find_actors(sentence, self.dictionary))

@@ -1,43 +1,55 @@
 """Tone of an article and of an event's evidence, on GDELT's AvgTone scale.
 
 GDELT's tone is the percentage of positive words minus the percentage of negative words
-(range −100..+100, news mostly between −10 and +5).  We compute the same quantity from
-VADER (its lexicon ships inside ``vaderSentiment``, offline): for each sentence VADER reports the
-share of positive and negative lexical weight; the tone is 100 × (positive − negative) averaged
-over sentences, weighted by their length in words.  So a text with 6 % negative and 2 % positive
-weight scores about −4, as GDELT would.
+(range −100..+100, news mostly between −10 and +5).  We compute the same quantity with VADER's
+lexicon (it ships inside ``vaderSentiment``, offline) as the word list: a word with a positive
+valence counts as positive, a negative one as negative.  So a text in which 6 % of the words are
+negative and 2 % positive scores −4, as GDELT would.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
-from typing import Any
 
 MAX_SENTENCE_CHARS = 2_000
+_WORD = re.compile(r"[a-z][a-z']*")
 
 
 @functools.cache
-def _analyzer() -> Any:
+def _lexicon() -> dict[str, float]:
+    """VADER's word valences (shipped inside ``vaderSentiment``), loaded once."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    return dict(SentimentIntensityAnalyzer().lexicon)
+
+
+def _counts(sentence: str) -> tuple[int, int, int]:
+    lex = _lexicon()
+    pos = neg = 0
+    words = _WORD.findall(sentence[:MAX_SENTENCE_CHARS].lower())
+    for w in words:
+        v = lex.get(w)
+        if v is None:
+            continue
+        if v > 0:
+            pos += 1
+        elif v < 0:
+            neg += 1
+    return pos, neg, len(words)
 
 
 def sentence_tone(sentence: str) -> float:
-    """Tone of one sentence: 100 × (positive − negative share)."""
-    scores = _analyzer().polarity_scores(sentence[:MAX_SENTENCE_CHARS])
-    return round(100.0 * (float(scores["pos"]) - float(scores["neg"])), 3)
+    """Tone of one sentence: % positive words − % negative words."""
+    pos, neg, n = _counts(sentence)
+    return round(100.0 * (pos - neg) / n, 3) if n else 0.0
 
 
 def tone(sentences: Iterable[str]) -> float | None:
-    """Word-weighted mean tone of ``sentences``; None for no text."""
-    total = 0.0
-    words = 0
+    """Tone of a text, as GDELT computes AvgTone: % positive − % negative words overall."""
+    pos = neg = n = 0
     for s in sentences:
-        n = len(s.split())
-        if n == 0:
-            continue
-        total += sentence_tone(s) * n
-        words += n
-    return round(total / words, 3) if words else None
+        p, q, k = _counts(s)
+        pos, neg, n = pos + p, neg + q, n + k
+    return round(100.0 * (pos - neg) / n, 3) if n else None

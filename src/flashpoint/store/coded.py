@@ -99,11 +99,12 @@ def _diff(
     con: duckdb.DuckDBPyConnection,
     todo: dict[str, Coded],
     current: dict[str, tuple[int, str]],
+    recoded: list[str],
     now: datetime,
 ) -> _Diff:
     """Which stored mentions go and which given ones come (unchanged ones stay)."""
-    old = with_keys(
-        con, sorted(todo),
+    old = [] if not recoded else with_keys(
+        con, recoded,
         "SELECT m.mention_id, m.article_id, m.article_version, m.digest, m.negated,"
         " m.source_key, m.target_key, m.cameo_root, m.event_date"
         " FROM mentions m JOIN _keys k ON m.article_id = k.key",
@@ -112,7 +113,7 @@ def _diff(
     wanted = {
         (m.mention_id, current[aid][0], mention_digest(m)): m
         for aid, coded in todo.items() for m in coded.mentions
-    }
+    }  # (id, article version, digest) -> mention
     diff = _Diff([], [], [])
     for mid, aid, version, digest, negated, skey, tkey, root, when in old:
         if (mid, version, digest) in wanted:
@@ -124,7 +125,7 @@ def _diff(
     for key, m in sorted(wanted.items(), key=lambda kv: kv[0]):
         if key in kept:
             continue
-        diff.added.append(mention_row(m, key[1], now))
+        diff.added.append(mention_row(m, key[1], now, key[2]))
         if not m.negated:
             diff.changes.append(events.Change(
                 actor_key(m.source) or "", actor_key(m.target), m.cameo_root, mention_date(m),
@@ -136,6 +137,7 @@ def _write(
     con: duckdb.DuckDBPyConnection,
     todo: dict[str, Coded],
     current: dict[str, tuple[int, str]],
+    recoded: list[str],
     diff: _Diff,
 ) -> None:
     quotes = [quote_row(q, current[aid][0]) for aid, c in todo.items() for q in c.quotes]
@@ -159,16 +161,18 @@ def _write(
                       "DELETE FROM mentions WHERE mention_id IN (SELECT key FROM _keys)")
         if diff.added:
             con.execute("INSERT INTO mentions BY NAME SELECT * FROM _mentions")
-        with_keys(con, sorted(todo),
-                  "DELETE FROM quotes WHERE article_id IN (SELECT key FROM _keys)")
-        with_keys(con, sorted(todo),
-                  "DELETE FROM places WHERE article_id IN (SELECT key FROM _keys)")
+        if recoded:
+            with_keys(con, recoded,
+                      "DELETE FROM quotes WHERE article_id IN (SELECT key FROM _keys)")
+            with_keys(con, recoded,
+                      "DELETE FROM places WHERE article_id IN (SELECT key FROM _keys)")
         if quotes:
             con.execute("INSERT INTO quotes BY NAME SELECT * FROM _quotes")
         if places:
             con.execute("INSERT INTO places BY NAME SELECT * FROM _places")
-        con.execute("UPDATE articles a SET tone = t.tone FROM _tones t "
-                    "WHERE a.article_id = t.article_id AND a.tone IS DISTINCT FROM t.tone")
+        con.execute("UPDATE articles a SET tone = t.tone, coded = true FROM _tones t "
+                    "WHERE a.article_id = t.article_id "
+                    "AND (a.tone IS DISTINCT FROM t.tone OR NOT a.coded)")
         con.execute("UPDATE article_versions v SET tone = t.tone FROM _tones t "
                     "WHERE v.article_id = t.article_id AND v.version = t.version "
                     "AND v.tone IS DISTINCT FROM t.tone")
@@ -186,21 +190,21 @@ def add_coded(
         return CodedOutcome()
     con.execute("BEGIN TRANSACTION")
     try:
-        current: dict[str, tuple[int, str]] = {
-            aid: (int(ver), story) for aid, ver, story in with_keys(
-                con, sorted(todo),
-                "SELECT a.article_id, a.version, a.story_id FROM articles a "
-                "JOIN _keys k ON a.article_id = k.key",
-            )
-        }
+        rows = with_keys(con, sorted(todo),
+                         "SELECT a.article_id, a.version, a.story_id, a.coded FROM articles a "
+                         "JOIN _keys k ON a.article_id = k.key ORDER BY a.article_id")
+        current = {aid: (int(ver), story) for aid, ver, story, _ in rows}
+        # Only an article coded before (or a new version of one, whose row was replaced) can
+        # have stored mentions, quotes or places: the others need no lookup.
+        recoded = [aid for aid, ver, _, coded in rows if coded or ver > 1]
         missing = sorted(set(todo) - set(current))
         if missing:
             more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
             raise NotFoundError(
                 f"article {missing[0]!r}{more} is not in the store, so its coding cannot be "
                 "stored", "store the article with add_articles first", subject=missing[0])
-        diff = _diff(con, todo, current, now)
-        _write(con, todo, current, diff)
+        diff = _diff(con, todo, current, recoded, now)
+        _write(con, todo, current, recoded, diff)
         added, removed, changed = events.recluster(con, diff.changes, now)
         con.execute("COMMIT")
     except BaseException:

@@ -374,25 +374,14 @@ def recluster(
     gone = removed + changed
     if gone:
         with_keys(con, gone, "DELETE FROM events WHERE event_id IN (SELECT key FROM _keys)")
-        with_keys(con, gone,
-                  "DELETE FROM event_mentions WHERE event_id IN (SELECT key FROM _keys)")
     write = sorted(added + changed)
     if write:
         rows = pa.Table.from_pylist(
             [event_row(new[eid], starts[eid], now, digests[eid]) for eid in write],
             schema=EVENT_SCHEMA)
-        links = pa.table({
-            "event_id": pa.array([eid for eid in write for _ in new[eid].mention_ids],
-                                 pa.string()),
-            "mention_id": pa.array([mid for eid in write for mid in new[eid].mention_ids],
-                                   pa.string()),
-        })
         con.register("_events", rows)
-        con.register("_links", links)
         try:
             con.execute("INSERT INTO events BY NAME SELECT * FROM _events")
-            con.execute("INSERT INTO event_mentions BY NAME SELECT * FROM _links")
         finally:
             con.unregister("_events")
-            con.unregister("_links")
     return added, removed, changed

@@ -256,6 +256,10 @@ def _require(cur: duckdb.DuckDBPyConnection, table: str, column: str, key: str,
         raise NotFoundError(f"{what} {key!r} is not in the store", fix, subject=key)
 
 
+_HOLDS = ("e.event_id IN (SELECT x.event_id FROM (SELECT event_id, unnest(mention_ids) AS mid"
+          " FROM events) x WHERE x.mid IN ({match}))")
+
+
 def _event_filters(
     *,
     dyad: tuple[str, str | None] | None,
@@ -307,35 +311,28 @@ def _event_filters(
                              subject="quad")
         where.append("e.quad_class = ?")
         params.append(quad)
+    # story / text: events holding a matching mention (hash semi-joins: one scan of mentions
+    # and one of the events' member lists).
     if story is not None:
-        where.append("e.event_id IN (SELECT em.event_id FROM event_mentions em"
-                     " JOIN mentions m ON m.mention_id = em.mention_id"
-                     " JOIN articles a ON a.article_id = m.article_id WHERE a.story_id = ?)")
+        where.append(_HOLDS.format(match="SELECT m.mention_id FROM mentions m JOIN articles a"
+                                         " ON a.article_id = m.article_id WHERE a.story_id = ?"))
         params.append(story)
     if text is not None:
         pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append("e.event_id IN (SELECT em.event_id FROM event_mentions em"
-                     " JOIN mentions m ON m.mention_id = em.mention_id"
-                     " WHERE m.sentence ILIKE ? ESCAPE '\\')")
+        where.append(_HOLDS.format(match="SELECT m.mention_id FROM mentions m"
+                                         " WHERE m.sentence ILIKE ? ESCAPE '\\'"))
         params.append(f"%{pattern}%")
     return where, params
 
 
 def _events_page(cur: duckdb.DuckDBPyConnection, where: list[str], params: list[Any],
                  limit: int, offset: int) -> list[Event]:
-    cols = ", ".join(f"p.{c}" for c in EVENT_COLUMNS)
-    sql = (
-        "WITH page AS (SELECT e.* FROM events e"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY e.event_date DESC NULLS LAST, e.event_id LIMIT ? OFFSET ?),"
-        " links AS (SELECT em.event_id, list(em.mention_id ORDER BY em.mention_id) AS ids"
-        " FROM event_mentions em WHERE em.event_id IN (SELECT event_id FROM page)"
-        " GROUP BY em.event_id)"
-        f" SELECT {cols}, coalesce(l.ids, []) FROM page p LEFT JOIN links l USING (event_id)"
-        " ORDER BY p.event_date DESC NULLS LAST, p.event_id"
-    )
+    sql = "SELECT " + ", ".join(f"e.{c}" for c in EVENT_COLUMNS) + " FROM events e"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY e.event_date DESC NULLS LAST, e.event_id LIMIT ? OFFSET ?"
     rows = cur.execute(sql, [*params, limit, offset]).fetchall()
-    return [event_from_row(r[:-1], r[-1]) for r in rows]
+    return [event_from_row(r) for r in rows]
 
 
 def events(
@@ -396,7 +393,8 @@ def mentions(
     if event_id is not None:
         _require(cur, "events", "event_id", event_id, "event",
                  "list events with `flashpoint events`")
-        sql += " JOIN event_mentions em ON em.mention_id = m.mention_id AND em.event_id = ?"
+        where.append("m.mention_id IN (SELECT unnest(mention_ids) FROM events"
+                     " WHERE event_id = ?)")
         params.append(event_id)
     if article_id is not None:
         _require(cur, "articles", "article_id", article_id, "article",

@@ -68,16 +68,16 @@ EVENT_SCHEMA = pa.schema([
     ("first_seen", pa.timestamp("us")), ("last_seen", pa.timestamp("us")),
     ("location", PLACE_T), ("tone", pa.float64()), ("updated_at", pa.timestamp("us")),
     ("source_key", pa.string()), ("target_key", pa.string()), ("evidence", pa.string()),
-    ("confidence", pa.float64()), ("background", pa.bool_()), ("digest", pa.string()),
-    ("window_start", pa.date32()),
+    ("confidence", pa.float64()), ("background", pa.bool_()), ("window_start", pa.date32()),
+    ("mention_ids", pa.list_(pa.string())), ("digest", pa.string()),
 ])
 
-# Event columns in the order ``event_from_row`` reads them (then the member ids).
+# Event columns in the order ``event_from_row`` reads them.
 EVENT_COLUMNS = (
     "event_id", "source_code", "target_code", "source_country", "target_country", "cameo",
     "cameo_root", "quad_class", "goldstein", "plover", "event_date", "date_precision",
     "num_mentions", "num_articles", "num_sources", "first_seen", "last_seen", "location",
-    "tone", "source_key", "target_key", "evidence", "confidence", "background",
+    "tone", "source_key", "target_key", "evidence", "confidence", "background", "mention_ids",
 )
 
 # Mention columns in the order ``mention_from_row`` reads them.
@@ -153,7 +153,9 @@ def mention_digest(mention: Mention) -> str:
     return sha256_hex(repr(mention))[:32]
 
 
-def mention_row(mention: Mention, version: int, now: datetime) -> dict[str, Any]:
+def mention_row(
+    mention: Mention, version: int, now: datetime, digest: str | None = None
+) -> dict[str, Any]:
     mag = mention.magnitude
     return {
         "mention_id": mention.mention_id, "article_id": mention.article_id,
@@ -171,7 +173,7 @@ def mention_row(mention: Mention, version: int, now: datetime) -> dict[str, Any]
         "tone": mention.tone, "confidence": mention.confidence, "rule": mention.rule,
         "coder_version": mention.coder_version, "coded_at": now,
         "source_key": actor_key(mention.source) or "", "target_key": actor_key(mention.target),
-        "digest": mention_digest(mention),
+        "digest": digest if digest is not None else mention_digest(mention),
     }
 
 
@@ -241,12 +243,13 @@ def event_row(
         "location": place_row(event.location), "tone": event.tone, "updated_at": now,
         "source_key": event.source_key, "target_key": event.target_key,
         "evidence": event.evidence, "confidence": event.confidence,
-        "background": event.background, "digest": digest, "window_start": window_start,
+        "background": event.background, "window_start": window_start,
+        "mention_ids": list(event.mention_ids), "digest": digest,
     }
 
 
-def event_from_row(row: Sequence[Any], mention_ids: Sequence[str]) -> Event:
-    """An ``Event`` from a row of ``EVENT_COLUMNS`` and its member ids."""
+def event_from_row(row: Sequence[Any]) -> Event:
+    """An ``Event`` from a row of ``EVENT_COLUMNS``."""
     rec = dict(zip(EVENT_COLUMNS, row, strict=True))
     when = rec["event_date"]
     return Event(
@@ -259,9 +262,8 @@ def event_from_row(row: Sequence[Any], mention_ids: Sequence[str]) -> Event:
         date_precision=rec["date_precision"], num_mentions=int(rec["num_mentions"]),
         num_articles=int(rec["num_articles"]), num_sources=int(rec["num_sources"]),
         first_seen=from_utc_naive(rec["first_seen"]),
-        last_seen=from_utc_naive(rec["last_seen"]), mention_ids=tuple(sorted(mention_ids)),
+        last_seen=from_utc_naive(rec["last_seen"]), mention_ids=tuple(rec["mention_ids"]),
         location=place_from(rec["location"]), tone=rec["tone"],
-        source_key=rec["source_key"] or "", target_key=rec["target_key"],
-        evidence=rec["evidence"] or "", confidence=float(rec["confidence"] or 0.0),
-        background=bool(rec["background"]),
+        source_key=rec["source_key"], target_key=rec["target_key"], evidence=rec["evidence"],
+        confidence=float(rec["confidence"]), background=bool(rec["background"]),
     )

@@ -1,0 +1,171 @@
+"""A small, fast English lemmatizer and Penn-tag → universal POS map.
+
+The coder parses candidate sentences with the tagger and dependency parser only; spaCy's
+attribute ruler, lemmatizer and entity recogniser would triple the cost of every parse.  This
+module gives the two attributes the coder reads instead: ``pos_`` from the fine-grained tag, and
+``lemma_`` from suffix rules plus a table of irregular forms (verbs, nouns).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+TAG_POS = {
+    "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB",
+    "MD": "AUX", "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN",
+    "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "RB": "ADV", "RBR": "ADV", "RBS": "ADV",
+    "WRB": "ADV", "IN": "ADP", "RP": "ADP", "CC": "CCONJ", "CD": "NUM", "DT": "DET",
+    "PDT": "DET", "WDT": "DET", "PRP": "PRON", "PRP$": "PRON", "WP": "PRON", "WP$": "PRON",
+    "EX": "PRON", "TO": "PART", "POS": "PART", "UH": "INTJ", "SYM": "SYM", "$": "SYM",
+    ",": "PUNCT", ".": "PUNCT", ":": "PUNCT", "``": "PUNCT", "''": "PUNCT", "-LRB-": "PUNCT",
+    "-RRB-": "PUNCT", "HYPH": "PUNCT", "NFP": "PUNCT", "FW": "X", "LS": "X", "ADD": "X",
+    "AFX": "ADJ", "XX": "X", "_SP": "SPACE",
+}
+AUXILIARIES = {"be", "have", "do", "will", "shall", "may", "might", "can", "could", "would",
+               "should", "must"}
+
+_IRREGULAR_VERBS = {
+    "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
+    "'s": "be", "'re": "be", "has": "have", "had": "have", "having": "have", "'ve": "have",
+    "did": "do", "does": "do", "done": "do", "went": "go", "gone": "go", "goes": "go",
+    "held": "hold", "met": "meet", "fought": "fight", "sought": "seek", "said": "say",
+    "told": "tell", "shot": "shoot", "gave": "give", "given": "give", "took": "take",
+    "taken": "take", "made": "make", "sent": "send", "led": "lead", "withdrew": "withdraw",
+    "withdrawn": "withdraw", "struck": "strike", "stricken": "strike", "began": "begin",
+    "begun": "begin", "spoke": "speak", "spoken": "speak", "broke": "break", "broken": "break",
+    "forbade": "forbid", "forbidden": "forbid", "brought": "bring", "beaten": "beat",
+    "threw": "throw", "thrown": "throw", "drove": "drive", "driven": "drive", "kept": "keep",
+    "left": "leave", "lost": "lose", "won": "win", "sold": "sell", "bought": "buy",
+    "paid": "pay", "laid": "lay", "froze": "freeze", "frozen": "freeze", "stole": "steal",
+    "stolen": "steal", "fled": "flee", "overthrew": "overthrow", "overthrown": "overthrow",
+    "undertook": "undertake", "undertaken": "undertake", "blew": "blow", "blown": "blow",
+    "shook": "shake", "shaken": "shake", "rose": "rise", "risen": "rise", "stood": "stand",
+    "felt": "feel", "found": "find", "built": "build", "flew": "fly", "flown": "fly",
+    "swore": "swear", "sworn": "swear", "wept": "weep", "bound": "bind", "misled": "mislead",
+    "forgave": "forgive", "forgiven": "forgive", "ran": "run", "came": "come", "became":
+    "become", "saw": "see", "seen": "see", "knew": "know", "known": "know", "wrote": "write",
+    "written": "write", "got": "get", "gotten": "get", "heard": "hear", "meant": "mean",
+    "understood": "understand", "chose": "choose", "chosen": "choose", "fell": "fall",
+    "fallen": "fall", "hid": "hide", "hidden": "hide", "bore": "bear", "borne": "bear",
+    "ate": "eat", "eaten": "eat", "drew": "draw", "drawn": "draw", "grew": "grow",
+    "grown": "grow", "lent": "lend", "spent": "spend", "dealt": "deal", "sat": "sit",
+    "slew": "slay", "slain": "slay", "sprang": "spring", "sprung": "spring", "wore": "wear",
+    "worn": "wear", "woke": "wake", "woken": "wake", "arose": "arise", "arisen": "arise",
+    "sped": "speed", "fed": "feed", "fired": "fire", "bade": "bid", "upheld": "uphold",
+    "withheld": "withhold", "overran": "overrun", "overcame": "overcome", "foresaw": "foresee",
+    "foreseen": "foresee", "shut": "shut", "hit": "hit", "cut": "cut", "put": "put",
+    "set": "set", "let": "let", "quit": "quit", "hurt": "hurt", "spread": "spread",
+    "cast": "cast", "burst": "burst", "cost": "cost", "bet": "bet", "bid": "bid",
+}
+_IRREGULAR_NOUNS = {
+    "men": "man", "women": "woman", "children": "child", "people": "people", "police": "police",
+    "gunmen": "gunman", "policemen": "policeman", "servicemen": "serviceman", "feet": "foot",
+    "teeth": "tooth", "mice": "mouse", "crises": "crisis", "analyses": "analysis",
+    "theses": "thesis", "data": "data", "media": "media", "criteria": "criterion",
+    "talks": "talk", "news": "news", "series": "series", "species": "species",
+    "headquarters": "headquarters", "arms": "arms", "forces": "force", "troops": "troop",
+    "sanctions": "sanction", "relations": "relation", "negotiations": "negotiation",
+    "lives": "life", "wives": "wife", "knives": "knife", "thieves": "thief",
+}
+_VOWELS = frozenset("aeiou")
+
+
+def _candidates(w: str) -> list[str]:
+    out: list[str] = []
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 1:
+            stem = w[: -len(suffix)]
+            out += [stem, stem + "e"]
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])  # stopped → stop
+            if stem.endswith("i"):
+                out.append(stem[:-1] + "y")  # carried → carry
+    return out
+
+
+def verb_lemma(word: str, known: frozenset[str] = frozenset()) -> str:
+    """The lemma of a verb form: irregular table, then the first candidate stem that is a known
+    lemma (the lexicon's words), else a plain suffix rule."""
+    w = word.lower()
+    if w in _IRREGULAR_VERBS:
+        return _IRREGULAR_VERBS[w]
+    cands = _candidates(w)
+    for c in cands:
+        if c in known:
+            return c
+    if w.endswith("ied") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("eed"):
+        return w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)]
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                return stem[:-1]
+            return stem
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes", "zes", "oes")) and len(w) > 4:
+        return w[:-2]
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def noun_lemma(word: str) -> str:
+    w = word.lower()
+    if w in _IRREGULAR_NOUNS:
+        return _IRREGULAR_NOUNS[w]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes", "zes")) and len(w) > 4:
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def lemma_of(word: str, tag: str, known: frozenset[str] = frozenset()) -> str:
+    if tag.startswith("VB"):
+        return verb_lemma(word, known)
+    if tag in {"NNS", "NNPS"}:
+        return noun_lemma(word) if tag == "NNS" else word
+    if tag in {"NNP"}:
+        return word
+    if tag == "MD":
+        return word.lower()
+    return word.lower()
+
+
+@functools.cache
+def known_lemmas() -> frozenset[str]:
+    """Words the coder looks up by lemma: trigger lemmas and constraint values."""
+    from .coding.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    words = set(lex.by_lemma)
+    for rule in lex.rules:
+        for values in rule.requires.values():
+            words |= values
+    return frozenset(words)
+
+
+@Language.component("fp_attributes")
+def fp_attributes(doc: Doc) -> Doc:
+    """Set ``pos_`` from the tag and ``lemma_`` from the rules above."""
+    known = known_lemmas()
+    for tok in doc:
+        tag = tok.tag_
+        pos = TAG_POS.get(tag, "X")
+        lemma = lemma_of(tok.text, tag, known)
+        if pos == "VERB" and (tok.dep_ in {"aux", "auxpass"} or lemma in {"will", "would"}):
+            pos = "AUX"
+        tok.pos_ = pos
+        tok.lemma_ = lemma
+    return doc

@@ -1,0 +1,140 @@
+"""Behaviour of the event coder on short sentences of our own (issue 3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from flashpoint.coding import code_article, code_articles
+from flashpoint.evaluate import sentence_article
+from flashpoint.model import Article, Mention, actor_key
+
+PUB = datetime(2023, 9, 30, 12, 0, tzinfo=UTC)  # a Saturday
+
+
+def code(text: str, published: datetime | None = PUB) -> list[Mention]:
+    return list(code_article(sentence_article(text, text[:30], published)).mentions)
+
+
+def happened(ms: list[Mention]) -> list[tuple[str | None, str | None, str]]:
+    return [(actor_key(m.source), actor_key(m.target), m.cameo_root) for m in ms if not m.negated]
+
+
+def test_subject_verb_object() -> None:
+    ms = code("Serbian troops attacked a Kosovo police patrol near the border on Friday.")
+    m = next(m for m in ms if m.cameo_root == "19")
+    assert (m.source.code, actor_key(m.target)) == ("SRBMIL", "KSV")
+    assert m.target is not None and m.target.role == "COP"
+    assert m.event_date == "2023-09-29" and m.date_precision == "day"
+    assert m.plover == "ASSAULT" and m.quad_class == 4 and m.goldstein < 0
+    assert m.sentence.startswith("Serbian troops") and m.trigger_span is not None
+    start, end = m.trigger_span
+    assert m.sentence[start:end] == "attacked"
+
+
+def test_passive_voice_takes_the_agent_as_source() -> None:
+    ms = code("A Kosovo police officer was killed by Serbian troops on Friday.")
+    assert ("SRB", "KSV", "19") in happened(ms)
+
+
+def test_negated_act_is_not_coded_as_having_happened() -> None:
+    ms = code("Serbia did not attack Kosovo on Friday.")
+    assert not happened(ms)
+    assert any(m.negated and m.plover_mode == "negated" for m in ms)
+
+
+def test_hypothetical_act_is_kept_with_its_mode() -> None:
+    ms = code("Serbia threatened to attack Kosovo.")
+    assert ("SRB", "KSV", "13") in happened(ms)
+    attack = [m for m in ms if m.cameo_root == "19"]
+    assert attack and all(m.negated and m.plover_mode == "hypothetical" for m in attack)
+
+
+def test_compound_actors_give_one_event_each() -> None:
+    ms = code("Serbia and Russia condemned NATO on Friday.")
+    got = happened(ms)
+    assert ("SRB", "NAT", "11") in got and ("RUS", "NAT", "11") in got
+
+
+def test_urging_a_withdrawal_is_a_demand_not_a_withdrawal() -> None:
+    ms = code("The United States urged Serbia to withdraw its troops from the border.")
+    got = happened(ms)
+    assert ("USA", "SRB", "10") in got
+    assert not [g for g in got if g[2] == "08"]  # Serbia did not withdraw (yet)
+
+
+def test_accusation_content_is_not_a_fact() -> None:
+    ms = code("Kosovo accused Serbia of supporting the attack.")
+    got = happened(ms)
+    assert ("KSV", "SRB", "11") in got
+    assert not [g for g in got if g[2] == "05"]
+
+
+def test_spokesman_speaks_for_his_government() -> None:
+    ms = code("A Serbian government spokesman rejected the accusations on Friday.")
+    m = next(m for m in ms if m.cameo_root == "12")
+    assert m.source.country == "SRB" and m.source.role == "GOV"
+
+
+def test_dates_resolve_against_publication_and_recaps_are_background() -> None:
+    ms = code("Gunmen attacked a police patrol in northern Kosovo last weekend.")
+    m = next(m for m in ms if m.cameo_root == "19")
+    assert m.event_date == "2023-09-24" and m.background
+    assert m.source.state is False and m.source.role == "UAF"
+
+
+def test_unknown_publication_date_gives_unknown_event_date() -> None:
+    ms = code("Serbian troops attacked a Kosovo police patrol on Friday.", published=None)
+    m = next(m for m in ms if m.cameo_root == "19")
+    assert m.event_date is None and m.date_precision == "unknown"
+
+
+def test_mention_ids_are_deterministic() -> None:
+    text = "Serbia condemned NATO on Friday. Kosovo accused Serbia of aggression."
+    a = [m.mention_id for m in code(text)]
+    b = [m.mention_id for m in code(text)]
+    assert a == b and len(set(a)) == len(a)
+
+
+def test_confidence_and_rule_are_reported() -> None:
+    for m in code("Serbia condemned NATO on Friday."):
+        assert 0.0 < m.confidence <= 1.0 and m.rule and m.coder_version
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("", "empty"),
+    ("Srbija je u petak osudila napad na policiju na severu Kosova i zatražila istragu.", "language"),
+])
+def test_skips_with_a_reason(text: str, reason: str) -> None:
+    art = sentence_article(text, "x", PUB)
+    if reason == "language":
+        from dataclasses import replace
+
+        art = replace(art, lang="sr")
+    coded = code_article(art)
+    assert coded.skipped == reason and not coded.mentions
+
+
+def test_text_without_actors_gives_no_mentions() -> None:
+    assert not code("The bakery opened early and the queue stretched past the bus stop.")
+
+
+def test_a_huge_single_sentence_finishes() -> None:
+    text = "Serbia attacked " + "and " * 1_200_000 + "Kosovo."
+    art = Article(article_id="big", content_sha="x", title="", text=text, origin="t",
+                  published=PUB, lang="en")
+    coded = code_articles([art])[0]
+    assert coded.skipped is None  # coded (the over-long sentence is simply not parsed)
+
+
+def test_article_tone_is_on_gdelt_scale() -> None:
+    """% positive minus % negative words, as GDELT's AvgTone."""
+    grim = code_article(sentence_article(
+        "Gunmen killed a police officer in a brutal, deadly attack. "
+        "Officials condemned the horrific violence.", "t", PUB))
+    assert grim.tone == pytest.approx(-40.0)  # 6 of 15 words negative, none positive
+    calm = code_article(sentence_article(
+        "The two governments signed a trade agreement on Friday and praised the progress "
+        "made by their negotiators over the past year, officials said.", "u", PUB))
+    assert calm.tone is not None and 0 < calm.tone < 20
