@@ -72,8 +72,8 @@ def test_accusation_content_is_not_a_fact() -> None:
 
 
 def test_spokesman_speaks_for_his_government() -> None:
-    ms = code("A Serbian government spokesman rejected the accusations on Friday.")
-    m = next(m for m in ms if m.cameo_root == "12")
+    ms = code("A Serbian government spokesman condemned the attack on Friday.")
+    m = next(m for m in ms if m.cameo_root == "11")
     assert m.source.country == "SRB" and m.source.role == "GOV"
 
 

@@ -231,6 +231,8 @@ def test_event_filters(mem: Store, stored: Stored, mention: MakeMention) -> None
     assert dates(text="ARRESTED") == [iso(30)]
     assert dates(text="100%") == [iso(10)] and dates(text="1_0") == []
     assert dates(text="nato", quad=1, since=date(2024, 9, 15)) == [iso(20)]
+    assert dates(text="soldiers", until=date(2024, 10, 1)) == [iso(30)]
+    assert dates(text="soldiers", until=date(2024, 9, 30)) == []
     assert dates(limit=2, offset=1) == [iso(20), iso(10)]
     for bad in ({"quad": 5}, {"cameo": "1x"}, {"dyad": ("SRB",)}, {"limit": -1},
                 {"since": "2024-09-01"}):
@@ -284,7 +286,7 @@ def _snapshot(store: Store) -> list[tuple[Event, tuple[str, ...]]]:
     return [(e, e.mention_ids) for e in store.events(limit=10_000)]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_order_independence(seed: int, opts: Options, mention: MakeMention,
                             place_of: MakePlace, article: Make, text_of: Text) -> None:
     rng = random.Random(seed)
@@ -331,8 +333,8 @@ def test_dense_chain_rebuilds_match_a_fresh_store(opts: Options, mention: MakeMe
     """Daily reports of one dyad; reports added and removed in the middle shift the phase of
     every later window: the incremental result equals clustering everything at once."""
     with open_store(":memory:", opts) as inc, open_store(":memory:", opts) as fresh:
-        arts = stored(inc, *(day(n) for n in range(1, 21)))
-        stored(fresh, *(day(n) for n in range(1, 21)))
+        arts = stored(inc, *(day(n) for n in range(1, 15)))
+        stored(fresh, *(day(n) for n in range(1, 15)))
         extra = stored(inc, day(40), day(41), seed=1)
         stored(fresh, day(40), day(41), seed=1)
         coded = {a.article_id: Coded(a.article_id, (mention(a, 0, iso(n + 1)),))

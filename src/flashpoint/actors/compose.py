@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from .index import Entry, Kind, Match, PhraseIndex, Token
+from .index import Entry, Kind, Match, PhraseIndex, Token, tokenize
 from .load import ActorDictionary
 from .records import Org, Person, Tenure
 
@@ -108,11 +108,20 @@ def position(periods: tuple[Tenure, ...], day: dt.date | None) -> tuple[Tenure |
     return min(periods, key=lambda p: p.start or dt.date.max), "before"
 
 
-def person_reading(person: Person, day: dt.date | None, dictionary: ActorDictionary
-                   ) -> Reading:
+def person_reading(person: Person, day: dt.date | None, dictionary: ActorDictionary,
+                   title: tuple[str, ...] = ()) -> Reading:
     """A person's actor at ``day``: their role in office; ELI (non-state) after their last
-    position ended; their country with no role (non-state) before their first one."""
+    position ended; their country with no role (non-state) before their first one.
+
+    Without a date, a ``title`` written with the name (token keys: "palestinian prime
+    minister") picks the latest position of that title, else the latest position counts."""
     tenure, how = position(person.tenures, day)
+    if day is None and title and len(person.tenures) > 1:
+        said = " " + " ".join(title) + " "
+        titled = [t for t in person.tenures if any(
+            part and f" {part} " in said for part in _title_keys(t.title))]
+        if titled:
+            tenure = max(titled, key=lambda t: t.start or dt.date.min)
     if tenure is None:
         return Reading(person=person.name, kind="person")
     igo = None
@@ -127,6 +136,11 @@ def person_reading(person: Person, day: dt.date | None, dictionary: ActorDiction
                        kind="person")
     return Reading(country=tenure.country, role=tenure.role, igo=igo, person=person.name,
                    kind="person")
+
+
+def _title_keys(title: str) -> list[str]:
+    """A tenure's title as token keys, one string per "/"-separated part."""
+    return [" ".join(t.key for t in tokenize(part) if t.is_word) for part in title.split("/")]
 
 
 def org_reading(org: Org, day: dt.date | None) -> Reading:
@@ -299,8 +313,13 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
         m, name = people[-1]
         person = ctx.dictionary.person(name)
         if person is not None:
-            return replace(person_reading(person, ctx.date, ctx.dictionary),
-                           primary=(m.start, m.end))
+            title = tuple(t.key for t in ctx.tokens[lo:m.start] if t.is_word)
+            reading = replace(person_reading(person, ctx.date, ctx.dictionary, title),
+                              primary=(m.start, m.end))
+            if former and reading.role and ctx.dictionary.roles[reading.role].state:
+                # "former President X": no longer in office, whatever the date
+                reading = replace(reading, role="ELI", state=False)
+            return reading
     if orgs:
         m, name = orgs[-1]
         org = ctx.dictionary.org(name)
@@ -310,6 +329,9 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
             if named and reading.country and named[0] != reading.country:
                 # "Serbian Democratic Party": a generic name used for another country
                 reading = replace(reading, country=named[0], org=None, kind="group")
+            elif named and reading.country is None:
+                # "Iraq's al-Qaeda": the branch of a transnational group in that country
+                reading = replace(reading, country=named[0])
             if former and reading.role and ctx.dictionary.roles[reading.role].state:
                 reading = replace(reading, role="ELI")
             return reading

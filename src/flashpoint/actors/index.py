@@ -82,6 +82,8 @@ class Token:
 
 def fold(text: str) -> str:
     """Accents removed, special letters and typographic marks replaced (case kept)."""
+    if text.isascii() and "`" not in text:
+        return text
     text = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -194,6 +196,7 @@ class Match:
 class PhraseIndex:
     phrases: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
     longest: int = 1
+    starts: dict[str, int] = field(default_factory=dict)  # first key -> longest phrase length
     surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> person names
     titles: frozenset[str] = frozenset()  # generic titles, as space-joined token keys
     person_titles: frozenset[str] = frozenset()  # titles written before a name, likewise
@@ -211,6 +214,7 @@ class PhraseIndex:
             bucket.append(entry)
             bucket.sort(key=lambda e: (_PRIORITY[e.kind], e.shared, e.weak, e.fallback))
         self.longest = max(self.longest, len(keys))
+        self.starts[keys[0]] = max(self.starts.get(keys[0], 0), len(keys))
 
 
 @functools.lru_cache(maxsize=8)
@@ -280,11 +284,14 @@ def scan(tokens: list[Token], index: PhraseIndex, shouting: bool) -> list[Match]
     """Longest non-overlapping dictionary matches, left to right."""
     matches: list[Match] = []
     i, n = 0, len(tokens)
+    keys = [t.key for t in tokens]
+    starts = index.starts
     while i < n:
         found: Match | None = None
-        if tokens[i].is_word:
-            for length in range(min(index.longest, n - i), 0, -1):
-                bucket = index.phrases.get(tuple(t.key for t in tokens[i:i + length]))
+        longest = starts.get(keys[i], 0)
+        if longest and tokens[i].is_word:
+            for length in range(min(longest, n - i), 0, -1):
+                bucket = index.phrases.get(tuple(keys[i:i + length]))
                 if not bucket:
                     continue
                 entries = tuple(e for e in bucket if case_ok(e.pattern, tokens, i, shouting))

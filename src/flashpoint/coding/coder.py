@@ -17,13 +17,14 @@ specificity.  It ranks mentions; it is not a calibrated probability.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..context.quotes import speaker_at
 from ..context.tone import sentence_tone
 from ..ids import short_id
-from ..model import Actor, Article, Mention, Sentence, actor_key
+from ..model import Actor, Article, Mention, Quote, Sentence, actor_key
 from .cameo import CameoTable
 from .dates import EventDate, date_of, find_date_expressions, resolve_event_date
 from .frames import Frame, frames, with_conjuncts
@@ -38,6 +39,11 @@ CODER_VERSION = "fp-coder-0.1"
 # Material acts are directed at the place they happen: without a named target, the country of
 # the place the sentence names ("imposed a curfew in Cizre" → TUR), else the country the article
 # is set in ("NATO ready to reinforce KFOR" in a story set in Kosovo → KSV).
+# A refused cooperative act → the matching CAMEO refusal (by code, 3-digit code, then root).
+_REFUSALS = {"081": "1241", "082": "1242", "0841": "1243", "0842": "1243", "084": "1243",
+             "085": "1244", "086": "1245", "087": "1246", "0871": "1246", "0873": "1246",
+             "0874": "1246", "083": "123", "04": "125", "046": "125", "045": "126",
+             "07": "122", "06": "121", "057": "127"}
 _PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
 _PLACE_TARGET_CODES = {"0334", "0332", "0312", "0874", "0873"}
 _STOP_DEPS = {"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis"}
@@ -78,12 +84,16 @@ def has_trigger(tokens: Sequence[str], lexicon: Lexicon) -> bool:
 class _ArticleCoder:
     """Codes one article; holds per-article state (coreference) only while it runs."""
 
-    def __init__(self, article: Article, ctx: CoderContext, actors: ArticleActors) -> None:
+    def __init__(self, article: Article, ctx: CoderContext, actors: ArticleActors,
+                 quotes: Sequence[Quote] = ()) -> None:
         self.article = article
         self.ctx = ctx
         self.actors = actors
+        self.quotes = quotes
         self.anchor: str | None = None  # the article's news day (see ``news_day``)
         self.previous: str = ""
+        # speaker of the quotation covering a position of the current sentence (set by code())
+        self.quote_speaker: Callable[[int], Actor | None] | None = None
 
     def news_day(self, sentences: Sequence[Sentence]) -> str | None:
         """The day most acts of the article happened: the most often named day 0–2 days before
@@ -123,10 +133,14 @@ class _ArticleCoder:
             when = EventDate(when.date, "week", when.background, when.cue, when.span)
         return when
 
-    def actor_for(self, tok: Token, doc: Doc) -> tuple[Actor, tuple[int, int]] | None:
+    def actor_for(self, tok: Token, doc: Doc
+                  ) -> tuple[Actor, tuple[int, int]] | None:
         if tok.pos_ == "PRON":
             if tok.lower_ not in _PRONOUNS:
                 return None
+            speaker = self._reported_speaker(tok, doc)
+            if speaker is not None:
+                return speaker
             actor = self.actors.pronoun(tok.lower_)
             return (actor, (tok.idx, tok.idx + len(tok.text))) if actor else None
         start, end = np_span(tok)
@@ -144,6 +158,21 @@ class _ArticleCoder:
         if actor is None:
             return None
         return actor, actor.span or (span.start_char, span.end_char)
+
+    def _reported_speaker(self, tok: Token, doc: Doc) -> tuple[Actor, tuple[int, int]] | None:
+        """"Japan said it had halted aid": a pronoun subject of reported speech is the speaker;
+        "we"/"our" inside a quotation is its speaker."""
+        if tok.lower_ in {"we", "i", "our", "us"} and self.quote_speaker is not None:
+            actor = self.quote_speaker(tok.idx)
+            if actor is not None:
+                return actor, (tok.idx, tok.idx + len(tok.text))
+        clause = tok.head
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or clause.dep_ != "ccomp":
+            return None
+        for subj in (c for c in clause.head.children if c.dep_ == "nsubj"):
+            if subj.pos_ != "PRON":
+                return self.actor_for(subj, doc)
+        return None
 
     def actors_for(self, heads: Iterable[tuple[Token, str]], doc: Doc, exclude: str | None = None
                    ) -> tuple[list[tuple[Actor, tuple[int, int]]], str]:
@@ -170,6 +199,9 @@ class _ArticleCoder:
             if doc is None:
                 continue
             self.previous = previous
+            self.quote_speaker = (
+                (lambda pos, start=sent.start: speaker_at(self.quotes, start + pos))
+                if self.quotes else None)
             for frame in frames(doc, self.ctx.lexicon):
                 for m in self.mentions_of(frame, sent, doc):
                     key = (sent.index, frame.trigger.i, m.source.code,
@@ -215,12 +247,18 @@ class _ArticleCoder:
     def build(self, frame: Frame, sent: Sentence, doc: Doc, src: Actor, sspan: tuple[int, int],
               tgt: tuple[Actor, tuple[int, int]] | None, via: str, tvia: str,
               wants_target: bool) -> Mention:
-        entry = self.ctx.table.get(frame.rule.cameo)
+        code, rule = frame.rule.cameo, frame.rule.rule
+        negated = frame.negated
+        if frame.refusal and code[:2] in {"03", "04", "05", "06", "07", "08"}:
+            # "will not lift the embargo": a refusal is an act (CAMEO 12x), not a non-event.
+            code = _REFUSALS.get(code, _REFUSALS.get(code[:3], _REFUSALS.get(code[:2], "120")))
+            rule, negated = rule + "+refusal", False
+        entry = self.ctx.table.get(code)
         trig = frame.trigger
         tspan = (trig.idx, trig.idx + len(trig.text))
         when = self.date_for(sent, trig, tspan)
-        mode = frame.rule.mode or entry.plover_mode
-        if frame.negated:
+        mode = (frame.rule.mode if code == frame.rule.cameo else None) or entry.plover_mode
+        if negated:
             mode = "negated"
         elif frame.hypothetical:
             mode = "hypothetical"
@@ -229,7 +267,7 @@ class _ArticleCoder:
         if target is not None and tgt is not None:
             target = _with_span(target, tgt[1])
         mid = short_id(self.article.article_id, self.article.content_sha, sent.index, tspan[0],
-                       source.code, target.code if target else "", frame.rule.cameo)
+                       source.code, target.code if target else "", code)
         return Mention(
             mention_id=mid, article_id=self.article.article_id, sentence_index=sent.index,
             sentence=sent.text, source=source, target=target, cameo=entry.code,
@@ -238,8 +276,8 @@ class _ArticleCoder:
             event_date=when.date, date_precision=when.precision, background=when.background,
             trigger_span=tspan, magnitude=magnitude(sent.text), tone=sentence_tone(sent.text),
             confidence=_confidence(frame, via, src, target, wants_target),
-            rule=frame.rule.rule, coder_version=CODER_VERSION,
-            negated=frame.negated or frame.hypothetical,
+            rule=rule, coder_version=CODER_VERSION,
+            negated=negated or frame.hypothetical,
         )
 
 

@@ -19,14 +19,20 @@ SUBJ = {"nsubj", "nsubjpass", "csubj"}
 OBJ = {"dobj", "obj"}
 COMP = {"xcomp", "ccomp", "pcomp"}
 INHERIT_SUBJECT = {"xcomp", "advcl", "conj", "pcomp"}
-MODALS = {"may", "might", "could", "would", "should", "can"}
+MODALS = {"may", "might", "could", "would", "should", "can", "must"}
+# Speech verbs whose "Y must/should do Z" complement is a demand on Y.
+SPEECH = {"say", "state", "tell", "insist", "declare", "stress", "warn", "add", "argue",
+          "write", "reiterate", "emphasize", "emphasise", "maintain", "assert"}
+REFUSAL_AUX = {"will", "would", "can", "could", "shall", "should", "wo", "ca"}
 # Governing verbs that make their complement a wish, plan or threat, not a fact.
 IRREALIS = {
-    "accuse", "blame", "allege", "suspect", "charge", "claim", "threaten", "plan", "intend", "want", "seek", "hope", "vow", "promise", "pledge", "prepare",
+    "accuse", "blame", "allege", "suspect", "charge", "claim", "threaten", "plan", "intend",
+    "want", "seek", "hope", "vow", "promise", "pledge", "prepare",
     "consider", "propose", "offer", "aim", "try", "attempt", "expect", "wish", "urge", "call",
     "demand", "ask", "appeal", "warn", "push", "press", "encourage", "request", "refuse",
     "decline", "ready", "readiness", "willing", "agree", "decide", "fail", "deny", "refute",
     "reject", "oppose", "order", "tell", "allow", "permit", "persuade", "invite",
+    "pressure", "pressurize", "force", "rule", "resist", "ignore", "defy",
 }
 NEGATING = {"deny", "refute", "fail", "refuse", "decline", "reject", "dismiss"}
 LIGHT_PREPS = {"in", "into", "for"}
@@ -41,6 +47,7 @@ class Frame:
     negated: bool
     hypothetical: bool
     passive: bool
+    refusal: bool = False  # a negated cooperative act stated as a refusal ("will not lift")
 
 
 def _lemma(tok: Token) -> str:
@@ -233,7 +240,10 @@ def _negated(tok: Token) -> bool:
 def _hypothetical(tok: Token) -> bool:
     if any(c.dep_ == "aux" and _lemma(c) in MODALS for c in tok.children):
         return True
-    if any(c.dep_ == "mark" and _lemma(c) in {"if", "unless", "whether"} for c in tok.children):
+    if any(c.dep_ == "mark" and _lemma(c) in {"if", "unless", "whether", "until"}
+           for c in tok.children):
+        return True
+    if tok.dep_ == "pcomp" and _lemma(tok.head) in {"without", "before", "instead"}:
         return True
     if tok.dep_ in {"xcomp", "ccomp", "acl", "pcomp"} and tok.head is not tok:
         head = tok.head.head if tok.head.dep_ == "prep" else tok.head
@@ -255,12 +265,53 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
         tok = doc[i]
         if tok.pos_ in {"NOUN", "PROPN"} and _governor(tok) in matched:
             continue  # "imposed sanctions", "launched an attack": the verb's rule codes the act
+        if _purpose_of_protest(tok, matched):
+            continue  # "staged demonstrations to demand reforms": one protest, not a demand too
         passive = tok.pos_ == "VERB" and is_passive(tok)
         sources = verb_subjects(tok) if tok.pos_ in {"VERB", "AUX"} else noun_sources(tok)
         targets = targets_for(tok, rule, passive)
         negated = _negated(tok)
         hypothetical = not negated and _hypothetical(tok)
         out.append(Frame(tok, rule, tuple(sources), tuple(targets), negated, hypothetical,
-                         passive))
+                         passive, refusal=negated and _refusal(tok)))
+    out.extend(_modal_demands(doc, matched, lexicon))
+    return out
+
+
+def _purpose_of_protest(tok: Token, matched: dict[int, Rule]) -> bool:
+    head = tok.head
+    if tok.dep_ not in {"advcl", "xcomp", "acl", "relcl"} or head is tok:
+        return False
+    rule = matched.get(head.i)
+    return rule is not None and rule.cameo[:2] == "14"
+
+
+def _refusal(tok: Token) -> bool:
+    """"will not lift", "won't release", "cannot accept": a stated refusal, not a past fact."""
+    kids = list(tok.children)
+    return any(c.dep_ == "neg" for c in kids) and any(
+        c.dep_ == "aux" and c.lower_ in REFUSAL_AUX for c in kids)
+
+
+_MODAL_DEMAND = Rule(rule="demand.modal", lemma="must", pos="ANY", cameo="100", requires={},
+                     target=(), note="X said Y must/should do Z")
+
+
+def _modal_demands(doc: Doc, matched: dict[int, Rule], lexicon: Lexicon) -> list[Frame]:
+    """"Serbia must withdraw, the minister said": a demand from the speaker on Y."""
+    out = []
+    for tok in doc:
+        if tok.dep_ != "ccomp" or tok.pos_ not in {"VERB", "AUX"} or tok.head is tok:
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in tok.children):
+            continue
+        speech = tok.head
+        if _lemma(speech) not in SPEECH:
+            continue
+        subjects = _children(tok, {"nsubj"})
+        if not subjects:
+            continue
+        out.append(Frame(tok, _MODAL_DEMAND, tuple(verb_subjects(speech)),
+                         tuple((s, "modal-subject") for s in subjects), False, False, False))
     return out
 

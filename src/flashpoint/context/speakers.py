@@ -36,8 +36,8 @@ opening the sentence. The clause of the verb starts after the last ";", ":", ", 
 ", while" before it. A finite verb ("said", "told", "called") takes the last person or pronoun
 of its clause, else the last other actor of the clause, else the last person of the sentence
 before it. A participle ("stating", "urging", "calling") takes the first person or pronoun of
-its clause (the main clause's subject), else the first other actor, else the first person of
-the sentence.
+the sentence before it (the main clause's subject), else its first other actor. Candidates are
+looked for at most 600 characters before the verb.
 
 From words to an actor
 - A named person (or a surname of one named earlier) -> ``resolve_actor`` / ``find_actors``
@@ -81,7 +81,7 @@ if TYPE_CHECKING:
 Span = tuple[int, int]
 Result = tuple[str | None, Actor | None]
 
-ACTOR_BUDGET_CHARS = 100_000  # reporting text searched for actors per article
+ACTOR_BUDGET_CHARS = 60_000  # reporting text searched for actors per article
 MAX_UNITS = 1_000  # sentences searched for actors per article
 MAX_LOOKUPS = 1_000  # dictionary look-ups of attribution phrases per article
 _WINDOW = 300  # characters searched on either side of a quotation
@@ -103,6 +103,7 @@ _CLAUSE = re.compile(
     r";|:|,\s+(?:and|but|while|whereas|although|though)\b|\b[a-z]{2,}\.\s+(?=[A-Z])")
 _RELATIVE = re.compile(r",\s*(?:who|which|whose|whom)\b[^,;]*(?:,|$)|\([^)]*\)")
 _NAME_RUN = re.compile(r"((?:[A-Z][\w'’.-]*\s+)+[A-Z][\w'’-]+)\s*$")
+_ALPHA = re.compile(r"[^\W\d_]+")
 _MARKS = "\"'\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u201b\u2039\u203a"
 
 
@@ -111,15 +112,25 @@ _MARKS = "\"'\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u201b\u2039\
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    finite: re.Pattern[str]
-    inverted: re.Pattern[str]  # anchored: a verb standing first
-    participle: re.Pattern[str]
-    verb: re.Pattern[str]  # finite or participle
+    finite: frozenset[str]
+    inverted: frozenset[str]  # finite forms that may stand before their subject
+    participle: frozenset[str]
     source: re.Pattern[str]  # anchored: "according to" standing first
     source_before: re.Pattern[str]  # "according to X," ending a text
     institutions: frozenset[str]
     pronouns: frozenset[str]
     pronoun: re.Pattern[str]
+
+    def verbs(self, text: str, lo: int, hi: int, *, finite: bool = False) -> list[Span]:
+        """The reporting verbs (finite ones only, or also participles) in text[lo:hi]."""
+        out: list[Span] = []
+        for m in _ALPHA.finditer(text, lo, hi):
+            word = m.group().casefold()
+            if (word in self.finite or (not finite and word in self.participle)) and not (
+                    (m.start() > 0 and text[m.start() - 1].isalpha())
+                    or (m.end() < len(text) and text[m.end()].isalpha())):
+                out.append((m.start(), m.end()))
+        return out
 
 
 def lexicon_path() -> Path:
@@ -149,15 +160,20 @@ def load_lexicon(path: str | None = None) -> Lexicon:
         ordered = sorted(set(items), key=lambda w: (-len(w), w))
         return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in ordered)
 
-    finite, inverted = words("verbs", "finite"), words("verbs", "inverted")
-    participle, source = words("verbs", "participle"), words("phrases", "source")
-    pronouns = words("nouns", "pronoun")
+    def single(table: str, key: str) -> frozenset[str]:
+        found = words(table, key)
+        for w in found:
+            if not _ALPHA.fullmatch(w):
+                raise DataFileError(where, f"{w!r} is not a single word", "write one word",
+                                    entry=table, field=key)
+        return frozenset(found)
+
+    source, pronouns = words("phrases", "source"), words("nouns", "pronoun")
     flags = re.IGNORECASE
     return Lexicon(
-        finite=re.compile(rf"\b(?:{alternation(finite)})\b", flags),
-        inverted=re.compile(rf"(?:{alternation(inverted)})\b", flags),
-        participle=re.compile(rf"\b(?:{alternation(participle)})\b", flags),
-        verb=re.compile(rf"\b(?:{alternation(finite + participle)})\b", flags),
+        finite=single("verbs", "finite"),
+        inverted=single("verbs", "inverted"),
+        participle=single("verbs", "participle"),
         source=re.compile(rf"(?:{alternation(source)})\b", flags),
         source_before=re.compile(rf"\b(?:{alternation(source)})\s+([^,;:.]{{1,100}}?)\s*,?\s*$",
                                  flags),
@@ -244,26 +260,30 @@ class _Planner:
         limit = min(limit, self.bounds(u)[1]) if u >= 0 else limit
         window = self.masked[first:limit]
         loose = not self.stopped(raw)  # "…,” he said" rather than "….” He said"
-        m = self.lex.source.match(window) or self.lex.inverted.match(window)
-        if m is not None:  # "according to Kirby" / "said the minister"
-            phrase = window[m.end():]
+        head = self.lex.source.match(window)
+        head_end = head.end() if head is not None else -1
+        word = _ALPHA.match(window)
+        if head is None and word is not None and word.group().casefold() in self.lex.inverted:
+            head_end = word.end()
+        if head_end >= 0:  # "according to Kirby" / "said the minister"
+            phrase = window[head_end:]
             stop = _PHRASE_STOP.search(phrase)
             phrase = phrase[:stop.start()] if stop else phrase
-            start = first + m.end() + (len(phrase) - len(phrase.lstrip()))
+            start = first + head_end + (len(phrase) - len(phrase.lstrip()))
             end = start + len(phrase.strip())
             if 0 < len(_WORD.findall(phrase)) <= 12 and (loose or self.short(end, limit)):
                 return Plan("phrase", u, start, end, resume=end)
             return None
-        verb = self.lex.finite.search(window)
-        if verb is None:
+        verbs = self.lex.verbs(window, 0, len(window), finite=True)
+        if not verbs:
             return None
-        phrase = window[:verb.start()].rstrip(" ,")
+        phrase = window[:verbs[0][0]].rstrip(" ,")
         n = _WORD.findall(phrase)
         if not 0 < len(n) <= 12 or n[0].casefold() in _BAD_FIRST or _SENTENCE_END.search(phrase):
             return None
-        if not loose and not self.short(first + verb.end(), limit):
+        if not loose and not self.short(first + verbs[0][1], limit):
             return None
-        return Plan("phrase", u, first, first + len(phrase), resume=first + verb.end())
+        return Plan("phrase", u, first, first + len(phrase), resume=first + verbs[0][1])
 
     def stopped(self, raw: RawQuote) -> bool:
         """The quotation ends with a full stop (or an ellipsis) inside its marks."""
@@ -283,24 +303,23 @@ class _Planner:
         m = self.lex.source_before.search(window)
         if m is not None:
             return Plan("phrase", u, lo + m.start(1), lo + m.end(1))
-        verbs = list(self.lex.verb.finditer(window))
+        verbs = self.lex.verbs(window, 0, len(window))
         if not verbs:
             return None
-        verb = verbs[-1]
-        tail = window[verb.end():].strip()
+        tail = window[verbs[-1][1]:].strip()
         if (tail and tail[-1] not in ":,\u2014\u2013-") or len(_WORD.findall(tail)) > 8:
             return None
-        return self.verb_plan(u, lo + verb.start(), lo + verb.end())
+        return self.verb_plan(u, lo + verbs[-1][0], lo + verbs[-1][1])
 
     def verb_plan(self, u: int, start: int, end: int) -> Plan:
-        participle = bool(self.lex.participle.fullmatch(self.masked, start, end))
+        participle = self.masked[start:end].casefold() in self.lex.participle
         return Plan("verb", u, start, end, participle=participle)
 
     def last_verb(self, lo: int, hi: int) -> Plan | None:
-        verbs = list(self.lex.verb.finditer(self.masked, lo, hi))
+        verbs = self.lex.verbs(self.masked, lo, hi)
         if not verbs:
             return None
-        return self.verb_plan(self.unit(verbs[-1].start()), verbs[-1].start(), verbs[-1].end())
+        return self.verb_plan(self.unit(verbs[-1][0]), *verbs[-1])
 
     def continues(self, i: int, previous: list[Plan]) -> bool:
         """Rule 3: the quotation directly follows the previous one."""
@@ -313,7 +332,7 @@ class _Planner:
         for plan in previous:
             if plan.kind == "phrase" and plan.start >= prev.after:
                 resume = max(resume, plan.resume)
-        if self.lex.verb.search(self.masked, resume, raw.open):
+        if self.lex.verbs(self.masked, resume, raw.open):
             return False
         return self.unit(raw.start) <= self.unit(resume) + 1
 
@@ -451,7 +470,7 @@ class _Walker:
         for m in self.lex.pronoun.finditer(segment):
             opening = not segment[:m.start()].strip(" ,\t\n" + _MARKS)
             following = segment[m.end():m.end() + 40].split()[:3]
-            if opening or any(self.lex.finite.fullmatch(w.strip(",.")) for w in following):
+            if opening or any(w.strip(",.").casefold() in self.lex.finite for w in following):
                 out.append(_Cand(lo + m.start(), lo + m.end(), m.group(), "pronoun", None))
         out = [c for c in out if not any(a <= c.start < b for a, b in hidden)]
         out.sort(key=lambda c: c.start)

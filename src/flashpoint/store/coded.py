@@ -6,7 +6,9 @@ version), its tone is stored on the article row, and every event group touched b
 added mention is re-clustered (``flashpoint.store.events``).  One transaction per call.
 
 Mentions that did not change (same id, same content, same article version) are left alone, so
-storing the same coding twice writes nothing and reports an empty ``CodedOutcome``.  The module
+storing the same coding twice writes nothing and reports an empty ``CodedOutcome``.  Mention
+and quote ids must be unique within a call (checked) and across articles (the coder derives
+them from the article id and text; the tables have no primary key, see migration 3).  The module
 maps records to rows with ``flashpoint.store.rows``.
 """
 
@@ -91,7 +93,7 @@ def check_coded(items: Sequence[Coded]) -> dict[str, Coded]:
 @dataclass
 class _Diff:
     added: list[dict[str, Any]]
-    removed: list[str]
+    removed: list[tuple[str, str]]  # (mention_id, article_id)
     changes: list[events.Change]
 
 
@@ -119,7 +121,7 @@ def _diff(
         if (mid, version, digest) in wanted:
             kept.add((mid, version, digest))
             continue
-        diff.removed.append(mid)
+        diff.removed.append((mid, aid))
         if not negated:
             diff.changes.append(events.Change(skey, tkey, root, when, current[aid][1]))
     for key, m in sorted(wanted.items(), key=lambda kv: kv[0]):
@@ -148,6 +150,10 @@ def _write(
              for aid, c in todo.items()]
     tables = {
         "_mentions": pa.Table.from_pylist(diff.added, schema=MENTION_SCHEMA),
+        "_gone": pa.table({
+            "mention_id": pa.array([mid for mid, _ in diff.removed], pa.string()),
+            "article_id": pa.array([aid for _, aid in diff.removed], pa.string()),
+        }),
         "_quotes": pa.Table.from_pylist(quotes, schema=QUOTE_SCHEMA),
         "_places": pa.Table.from_pylist(places, schema=PLACE_SCHEMA),
         "_tones": pa.Table.from_pylist(tones, schema=pa.schema([
@@ -157,8 +163,8 @@ def _write(
         con.register(name, table)
     try:
         if diff.removed:
-            with_keys(con, diff.removed,
-                      "DELETE FROM mentions WHERE mention_id IN (SELECT key FROM _keys)")
+            con.execute("DELETE FROM mentions m USING _gone g "
+                        "WHERE m.mention_id = g.mention_id AND m.article_id = g.article_id")
         if diff.added:
             con.execute("INSERT INTO mentions BY NAME SELECT * FROM _mentions")
         if recoded:

@@ -6,7 +6,7 @@ and are never blocked by a write transaction in progress.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import duckdb
@@ -14,6 +14,7 @@ import duckdb
 from ..errors import InputError, NotFoundError
 from ..model import Article, Event, Mention, Place, PublishedStatus, Quote
 from .base import StoryRow, check_page, from_utc_naive, to_utc_naive
+from .events import WINDOW_DAYS
 from .rows import (
     EVENT_COLUMNS,
     MENTION_COLUMNS,
@@ -233,6 +234,12 @@ def _day(value: date | None, name: str) -> date | None:
     return value
 
 
+def _shift(value: date, days: int) -> date:
+    day = _day(value, "date")
+    assert day is not None
+    return day + timedelta(days=days)
+
+
 def _start_of(value: date | None, name: str) -> datetime | None:
     """A date bound as the naive-UTC midnight starting it (a datetime is kept as given)."""
     if value is None:
@@ -245,8 +252,9 @@ def _start_of(value: date | None, name: str) -> datetime | None:
 
 
 def _side(alias: str, side: str) -> str:
-    """A key matched against one side of an event: its dyad key, country or full code."""
-    return f"? IN ({alias}.{side}_key, {alias}.{side}_country, {alias}.{side}_code)"
+    """A key matched against one side of an event: its dyad key (which is the side's country
+    when it has one) or its full actor code."""
+    return f"({alias}.{side}_key = ? OR {alias}.{side}_code = ?)"
 
 
 def _require(cur: duckdb.DuckDBPyConnection, table: str, column: str, key: str,
@@ -281,15 +289,15 @@ def _event_filters(
                              "give two actor keys, e.g. ('SRB', 'KSV'), or ('SRB', None)",
                              subject="dyad")
         where.append(_side("e", "source"))
-        params.append(dyad[0])
+        params += [dyad[0], dyad[0]]
         if dyad[1] is None:
             where.append("e.target_key IS NULL")
         else:
             where.append(_side("e", "target"))
-            params.append(dyad[1])
+            params += [dyad[1], dyad[1]]
     if actor is not None:
         where.append(f"({_side('e', 'source')} OR {_side('e', 'target')})")
-        params += [actor, actor]
+        params += [actor] * 4
     if since is not None:
         where.append("e.event_date >= ?")
         params.append(_day(since, "since"))
@@ -318,10 +326,17 @@ def _event_filters(
                                          " ON a.article_id = m.article_id WHERE a.story_id = ?"))
         params.append(story)
     if text is not None:
-        pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(_HOLDS.format(match="SELECT m.mention_id FROM mentions m"
-                                         " WHERE m.sentence ILIKE ? ESCAPE '\\'"))
-        params.append(f"%{pattern}%")
+        # contains(lower(..)) = ILIKE '%text%' without wildcards, and about 3x faster.  A
+        # member's date is within 2 days of its event's, so date bounds narrow the scan.
+        match = "SELECT m.mention_id FROM mentions m WHERE contains(lower(m.sentence), lower(?))"
+        params.append(text)
+        if since is not None:
+            match += " AND m.event_date >= ?"
+            params.append(_shift(since, -WINDOW_DAYS))
+        if until is not None:
+            match += " AND m.event_date < ?"
+            params.append(_shift(until, WINDOW_DAYS))
+        where.append(_HOLDS.format(match=match))
     return where, params
 
 
