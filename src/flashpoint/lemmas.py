@@ -108,6 +108,8 @@ def verb_lemma(word: str, known: frozenset[str] = frozenset()) -> str:
             stem = w[: -len(suffix)]
             if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
                 return stem[:-1]
+            if stem.endswith(("iv", "at", "ut", "iz", "is", "us", "uc", "rg", "dg", "as", "ur")):
+                return stem + "e"  # arrived → arrive, contributed → contribute
             return stem
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"

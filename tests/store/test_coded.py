@@ -255,7 +255,7 @@ def test_wire_round_trips_coded_records(mention: MakeMention, place_of: MakePlac
     assert rt(outcome) == outcome
     for name in ("add_coded", "events", "event", "mentions", "quotes", "places", "article_ids"):
         assert name in wire.METHODS
-    method, kwargs = wire.parse_request(wire.request("events", {"dyad": ("SRB", None),
+    _, kwargs = wire.parse_request(wire.request("events", {"dyad": ("SRB", None),
                                                                 "since": date(2024, 9, 1)}))
     assert kwargs == {"dyad": ("SRB", None), "since": date(2024, 9, 1)}
 

@@ -171,6 +171,8 @@ def read_phrase(ctx: Context, lo: int, hi: int) -> Reading | None:
             return head
         return replace(head, country=where.country, explicit=True,
                        primary=head.primary or where.primary)
+    if head is None and prep == "by":  # "a request by Mr. Erdogan": the act's agent
+        return read_phrase(ctx, split + 1, hi)
     return head
 
 

@@ -44,6 +44,12 @@ _REFUSALS = {"081": "1241", "082": "1242", "0841": "1243", "0842": "1243", "084"
              "085": "1244", "086": "1245", "087": "1246", "0871": "1246", "0873": "1246",
              "0874": "1246", "083": "123", "04": "125", "046": "125", "045": "126",
              "07": "122", "06": "121", "057": "127"}
+# A stated intention to cooperate → CAMEO 03x by what is intended.
+_INTENTS = {"04": "036", "045": "039", "046": "036", "05": "032", "057": "037", "06": "031",
+            "061": "0311", "062": "0312", "063": "0313", "064": "0314", "07": "033",
+            "071": "0331", "072": "0332", "073": "0333", "074": "0334", "08": "035",
+            "081": "0351", "082": "0352", "084": "0353", "0841": "0353", "085": "0354",
+            "086": "0355", "087": "0356", "0871": "0356", "0873": "0356", "0874": "0356"}
 _PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
 _PLACE_TARGET_CODES = {"0334", "0332", "0312", "0874", "0873"}
 _STOP_DEPS = {"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis"}
@@ -227,14 +233,16 @@ class _ArticleCoder:
                 setting = self.actors.setting_actor()
                 if setting is not None and actor_key(setting) != skey:
                     targets, tvia = [(setting, (0, 0))], "setting"
-        if not targets and frame.rule.target_required:
-            return []
         wants_target = any(s.kind != "none" for s in frame.rule.target)
         pairs: list[tuple[tuple[Actor, tuple[int, int]], tuple[Actor, tuple[int, int]] | None]]
         if targets:
             pairs = [(s, t) for s in sources for t in targets]
-        elif len(sources) > 1 and any(s.kind == "recip" for s in frame.rule.target):
+        elif len(sources) > 1 and (frame.rule.target_required
+                                   or any(s.kind == "recip" for s in frame.rule.target)):
+            # "Obama and Putin met in Geneva": each acts on the other.
             pairs = [(a, b) for a in sources for b in sources if a is not b]
+        elif frame.rule.target_required:
+            return []
         else:
             pairs = [(s, None) for s in sources]
         out = []
@@ -249,10 +257,15 @@ class _ArticleCoder:
               wants_target: bool) -> Mention:
         code, rule = frame.rule.cameo, frame.rule.rule
         negated = frame.negated
+        hypothetical = frame.hypothetical
         if frame.refusal and code[:2] in {"03", "04", "05", "06", "07", "08"}:
             # "will not lift the embargo": a refusal is an act (CAMEO 12x), not a non-event.
             code = _REFUSALS.get(code, _REFUSALS.get(code[:3], _REFUSALS.get(code[:2], "120")))
             rule, negated = rule + "+refusal", False
+        elif frame.intent and code[:2] in {"04", "05", "06", "07", "08"}:
+            # "will support", "pledged to send aid": a stated intention (CAMEO 03x) happened.
+            code = _INTENTS.get(code, _INTENTS.get(code[:3], _INTENTS.get(code[:2], "030")))
+            rule, hypothetical = rule + "+intent", False
         entry = self.ctx.table.get(code)
         trig = frame.trigger
         tspan = (trig.idx, trig.idx + len(trig.text))
@@ -260,7 +273,7 @@ class _ArticleCoder:
         mode = (frame.rule.mode if code == frame.rule.cameo else None) or entry.plover_mode
         if negated:
             mode = "negated"
-        elif frame.hypothetical:
+        elif hypothetical:
             mode = "hypothetical"
         target = tgt[0] if tgt else None
         source = _with_span(src, sspan)
@@ -277,7 +290,7 @@ class _ArticleCoder:
             trigger_span=tspan, magnitude=magnitude(sent.text), tone=sentence_tone(sent.text),
             confidence=_confidence(frame, via, src, target, wants_target),
             rule=rule, coder_version=CODER_VERSION,
-            negated=negated or frame.hypothetical,
+            negated=negated or hypothetical,
         )
 
 

@@ -48,6 +48,7 @@ class Frame:
     hypothetical: bool
     passive: bool
     refusal: bool = False  # a negated cooperative act stated as a refusal ("will not lift")
+    intent: bool = False  # a stated intention ("will support", "pledged to send", "agreed to")
 
 
 def _lemma(tok: Token) -> str:
@@ -67,12 +68,24 @@ def with_conjuncts(tok: Token) -> list[Token]:
     return out
 
 
+_TIME_WORDS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "today", "tonight", "weekend", "morning", "evening", "night",
+    "afternoon", "day", "week", "month", "year", "time", "occasion", "anniversary"})
+
+
+def is_time(tok: Token) -> bool:
+    """A date or time phrase head ("on Tuesday", "on 3 May"): not a participant."""
+    return tok.lower_ in _TIME_WORDS or (tok.like_num and tok.pos_ != "PROPN")
+
+
 def _prep_objects(tok: Token, preps: Iterable[str] | None = None) -> Iterator[Token]:
     wanted = None if preps is None else set(preps)
     for c in tok.children:
         if c.dep_ in {"prep", "agent", "dative"} and (wanted is None or _lemma(c) in wanted):
             for gc in c.children:
-                if gc.dep_ in {"pobj", "pcomp"}:
+                if gc.dep_ in {"pobj", "pcomp"} and not is_time(gc):
                     yield gc
 
 
@@ -112,7 +125,8 @@ def _constraint_values(tok: Token, key: str) -> set[str]:
             vals.add(_lemma(o))
             vals |= {_lemma(x) for x in o.children if x.dep_ in {"compound", "amod"}}
     elif key == "prep":
-        vals = {_lemma(c) for c in tok.children if c.dep_ in {"prep", "agent", "dative"}}
+        vals = {_lemma(c) for c in tok.children if c.dep_ in {"prep", "agent", "dative"}
+                and not any(is_time(g) for g in c.children if g.dep_ == "pobj")}
     elif key == "prt":
         vals = {_lemma(c) for c in tok.children if c.dep_ == "prt"}
     elif key == "mod":
@@ -237,7 +251,7 @@ def _negated(tok: Token) -> bool:
     return False
 
 
-def _hypothetical(tok: Token) -> bool:
+def _hypothetical(tok: Token, depth: int = 0) -> bool:
     if any(c.dep_ == "aux" and _lemma(c) in MODALS for c in tok.children):
         return True
     if any(c.dep_ == "mark" and _lemma(c) in {"if", "unless", "whether", "until"}
@@ -249,6 +263,14 @@ def _hypothetical(tok: Token) -> bool:
         head = tok.head.head if tok.head.dep_ == "prep" else tok.head
         if _lemma(head) in IRREALIS:
             return True
+    if depth < 3 and tok.head is not tok:
+        # A noun takes the status of the verb it is the object of ("agreed to stage a joint
+        # exercise"); a clause the status of the clause it completes.
+        gov = _governor(tok) if tok.pos_ in {"NOUN", "PROPN"} else None
+        if gov is not None:
+            return _hypothetical(tok.doc[gov], depth + 1)
+        if tok.dep_ in {"xcomp", "advcl", "acl", "conj"} and tok.head.pos_ in {"VERB", "AUX"}:
+            return _hypothetical(tok.head, depth + 1)
     return any(c.dep_ == "aux" and _lemma(c) == "will" for c in tok.children)
 
 
@@ -268,12 +290,18 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
         if _purpose_of_protest(tok, matched):
             continue  # "staged demonstrations to demand reforms": one protest, not a demand too
         passive = tok.pos_ == "VERB" and is_passive(tok)
-        sources = verb_subjects(tok) if tok.pos_ in {"VERB", "AUX"} else noun_sources(tok)
+        if tok.pos_ in {"VERB", "AUX"}:
+            sources = verb_subjects(tok)
+        elif tok.pos_ == "ADJ" and tok.dep_ in {"acomp", "oprd", "xcomp"}:
+            sources = verb_subjects(tok.head)  # "France is willing to provide aid"
+        else:
+            sources = noun_sources(tok)
         targets = targets_for(tok, rule, passive)
         negated = _negated(tok)
         hypothetical = not negated and _hypothetical(tok)
         out.append(Frame(tok, rule, tuple(sources), tuple(targets), negated, hypothetical,
-                         passive, refusal=negated and _refusal(tok)))
+                         passive, refusal=negated and _refusal(tok),
+                         intent=hypothetical and _intent(tok)))
     out.extend(_modal_demands(doc, matched, lexicon))
     return out
 
@@ -284,6 +312,24 @@ def _purpose_of_protest(tok: Token, matched: dict[int, Rule]) -> bool:
         return False
     rule = matched.get(head.i)
     return rule is not None and rule.cameo[:2] == "14"
+
+
+# Governors that make their complement the subject's own stated intention (CAMEO 03x).
+INTENT = {"plan", "intend", "promise", "pledge", "vow", "agree", "offer", "decide", "ready",
+          "readiness", "willing", "willingness", "prepare", "aim", "commit", "undertake",
+          "resolve", "hope", "want", "seek", "consider"}
+
+
+def _intent(tok: Token) -> bool:
+    """"will support", "pledged to send", "agreed to release": the actor's own intention."""
+    kids = list(tok.children)
+    if any(c.dep_ == "mark" and _lemma(c) in {"if", "unless", "whether", "until"} for c in kids):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "shall"} for c in kids):
+        return True
+    if tok.dep_ in {"xcomp", "acl"} and tok.head is not tok:
+        return _lemma(tok.head) in INTENT
+    return False
 
 
 def _refusal(tok: Token) -> bool:
