@@ -157,3 +157,37 @@ def eval_cmd(ctx: click.Context, dataset: str, dev_dir: Path | None, out: Path |
             click.echo(f"below floor: {line}", err=True)
         if failures:
             sys.exit(EXIT_ERROR)
+
+
+QUOTE_COLUMNS = ["article_id", "speaker", "partial", "text"]
+
+
+@main.command("quotes")
+@click.option("--actor", default=None, help="Speaker's country, key or code, e.g. USA.")
+@click.option("--article", "article_id", default=None, help="Only quotes of this article.")
+@click.option("--since", default=None, metavar="DATE", help="Articles published on or after.")
+@click.option("--until", default=None, metavar="DATE", help="Articles published before.")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]),
+              default="table", show_default=True)
+@db_option
+@click.pass_context
+@boundary
+def quotes_cmd(ctx: click.Context, actor: str | None, article_id: str | None,
+               since: str | None, until: str | None, limit: int, fmt: str,
+               db: str | None) -> None:
+    """List quotations with their speakers (resolved to actors) and linked events."""
+    from .store import open_store
+
+    opts = _options(ctx, db=db)
+    with open_store(opts.db, opts) as store:
+        rows = store.quotes(article_id=article_id, actor=actor.upper() if actor else None,
+                            since=_day(since, "--since"), until=_day(until, "--until"),
+                            limit=limit)
+    if fmt == "table":
+        table = [{"article_id": q.article_id, "partial": q.partial, "text": q.text,
+                  "speaker": (q.speaker.code if q.speaker else "?")
+                  + (f" ({q.speaker_text})" if q.speaker_text else "")} for q in rows]
+        click.echo(render(table, fmt, QUOTE_COLUMNS, {"text": 70, "speaker": 30}), nl=False)
+    else:
+        click.echo(render(rows, fmt, QUOTE_COLUMNS), nl=False)

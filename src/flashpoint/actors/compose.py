@@ -311,6 +311,7 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
     role = next((tier[-1] for tier in (strong, weak, fallback) if tier), None)
     if former and role is not None and ctx.dictionary.roles[role].state:
         role = "ELI"
+    named = [c for _, c, k in places if k in (Kind.COUNTRY, Kind.ADJECTIVE)]
     if people:
         m, name = people[-1]
         person = ctx.dictionary.person(name)
@@ -318,16 +319,23 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
             title = tuple(t.key for t in ctx.tokens[lo:m.start] if t.is_word)
             reading = replace(person_reading(person, ctx.date, ctx.dictionary, title),
                               primary=(m.start, m.end))
-            if former and reading.role and ctx.dictionary.roles[reading.role].state:
-                # "former President X": no longer in office, whatever the date
+            if m.kind is Kind.SURNAME and named and reading.country not in (None, named[0]):
+                # "Syrian Kurdish leader Salih Muslim": a namesake from another country
+                person = None
+            elif former and reading.role and ctx.dictionary.roles[reading.role].state and any(
+                    f.kind is Kind.MODIFIER and f.entry.ref == "former" and any(
+                        r.kind is Kind.ROLE and f.start < r.start < m.start for r in matches)
+                    for f in matches):
+                # "former President X", "former Soviet leader X" (not "former X adviser"):
+                # no longer in office, whatever the date
                 reading = replace(reading, role="ELI", state=False)
+        if person is not None:
             return reading
     if orgs:
         m, name = orgs[-1]
         org = ctx.dictionary.org(name)
         if org is not None:
             reading = replace(org_reading(org, ctx.date), primary=(m.start, m.end))
-            named = [c for _, c, k in places if k in (Kind.COUNTRY, Kind.ADJECTIVE)]
             if named and reading.country and named[0] != reading.country:
                 # "Serbian Democratic Party": a generic name used for another country
                 reading = replace(reading, country=named[0], org=None, kind="group")

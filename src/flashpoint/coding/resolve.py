@@ -83,7 +83,11 @@ class ArticleActors:
         """The actor of the noun phrase at [start, end) of the current sentence."""
         inside = [s for s in self.current if s.start < end and start < s.end]
         covering = [s for s in inside if s.start <= head[0] and head[1] <= s.end]
-        for group in (covering, [s for s in inside if not s.locative]):
+        # A modifier that names no one in particular ("military" in "joint military
+        # exercises") is not an actor of the phrase: it must name a country, group or person.
+        named = [s for s in inside if not s.locative and s not in covering
+                 and (s.actor.country or s.actor.group or s.actor.name)]
+        for group in (covering, named):
             if group:
                 span = group[0]
                 return replace(span.actor, span=(span.start, span.end))
