@@ -254,7 +254,8 @@ def eval_ngec(records: list[dict[str, Any]], options: Options) -> Report:
         if "country" not in expect:
             continue
         actor = resolver.resolve_text(rec["actor_text"], rec.get("context") or "")
-        country = gold_key(actor) or ""
+        # NGEC names an IGO by its group code (UNO, NAT …) where a country would stand.
+        country = (actor.country or actor.group or "") if actor else ""
         pairs_country.append((expect["country"], country))
         if "code_1" in expect:
             pairs_role.append((expect["code_1"] or "", (actor.role or "") if actor else ""))
@@ -326,9 +327,13 @@ def eval_seed(shared_dir: Path, options: Options) -> Report:
         found[str(exp["id"])] = {"what": exp["what"], "found": hit is not None,
                                  "cameo": hit.cameo if hit else None,
                                  "evidence": hit.sentence if hit else None}
-    dated_2023_from_2008 = [m.mention_id for m in coded.mentions
-                            if "2008" in m.sentence and (m.event_date or "").startswith("2023")
-                            and "independence" in m.sentence]
+    # The 2008 declaration itself must not become a 2023 event (an ongoing refusal to
+    # recognise it may: that stance is current).
+    dated_2023_from_2008 = [
+        m.mention_id for m in coded.mentions
+        if m.trigger_span and "2008" in m.sentence and (m.event_date or "").startswith("2023")
+        and m.sentence[m.trigger_span[0]:m.trigger_span[1]].lower().startswith(
+            ("declar", "independ", "proclaim", "secede", "secession"))]
     n_found = sum(1 for v in found.values() if v["found"])
     return Report("seed", len(found), {
         "required_found": n_found, "required_total": len(found),

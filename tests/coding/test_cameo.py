@@ -101,7 +101,7 @@ def _expected_overrides() -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {
         "012": ("ACCUSE", "disapprove"), "016": ("REJECT", None), "018": ("SUPPORT", None),
         "019": ("SUPPORT", None), "02": ("REQUEST", None), "020": ("REQUEST", None),
-        "055": ("CONCEDE", None), "056": ("CONCEDE", None), "08": ("CONCEDE", None),
+        "056": ("CONCEDE", None), "08": ("CONCEDE", None), "0831": ("RETREAT", None),
         "0813": ("CONCEDE", None), "0814": ("CONCEDE", None), "0842": ("RETREAT", None),
         "085": ("RETREAT", None), "0871": ("CONCEDE", None), "101": ("REQUEST", None),
         "105": ("REQUEST", "meet"), "106": ("REQUEST", "yield"), "107": ("REQUEST", "yield"),
@@ -122,8 +122,8 @@ def _expected_overrides() -> dict[str, tuple[str | None, str | None]]:
                         (("025", "0251", "0252", "0253", "0254", "0255", "0256"), "yield"),
                         (("026", "027", "028"), "meet")):
         out.update({c: ("REQUEST", mode) for c in codes})
-    out.update({c: ("CONCEDE", None) for c in ("035", "0351", "0352", "0353", "0354", "0355",
-                                               "0356")})
+    # 035x (intent to yield) and 055 (apologise) keep the official AGREE / SUPPORT: the PLOVER
+    # gold records code "agreed to lift embargoes" AGREE and apologies SUPPORT.
     return out
 
 

@@ -18,7 +18,10 @@ Rules for the grey zones (documented in ``docs`` of the package ``__init__``):
   country, and ``state`` is False.  With a state role ("Serb forces", "Bosnian Serb army") it
   keeps the state reading (home country or the named country, ``state`` True).
 - a country before "-backed", "-funded" … is a sponsor, not the actor's country; "pro-X" too.
-- "former", "ex-", "retired" turn a state role into ELI.
+- "former", "ex-", "retired" turn a state role into ELI; before a title, a person's too.
+- a leading quantity ("more than 200 …", "as many as …") does not split the phrase at its
+  preposition; a phrase with no actor before "by" names its agent ("a request by X").
+- a surname several people share gives what their positions have in common (``namesakes``).
 - after a generic title ("president", "chairman", "head" …) an "of" complement names the body:
   "president of the Riigikogu" is the Estonian legislature, "President of France" is FRAGOV.
 """

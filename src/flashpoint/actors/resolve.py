@@ -8,7 +8,10 @@ No parser is needed: both functions tokenize, look the tokens up in the precompi
   non-state, ethnic Serb (without context: SRB UAF, still non-state).
 - ``find_actors(sentence, d)`` -> ``ActorSpan``s, non-overlapping, in text order, each with its
   character span, the ``Actor`` and whether it is the object of a locative preposition ("in
-  Kosovo": usually a place, not a participant).
+  Kosovo", "near the town of Samarra": usually a place, not a participant).
+
+Both drop surname and place matches that are part of a longer unknown name ("Chelsea Clinton",
+"The New York Times"; ``_without_name_parts``).
 """
 
 from __future__ import annotations
@@ -199,10 +202,11 @@ def _without_name_parts(tokens: list[Token], matches: list[Match]) -> list[Match
     they are (every word is capitalised there)."""
     if not any(m.kind in (Kind.SURNAME, Kind.PLACE) for m in matches):
         return matches
-    words = [t for t in tokens if t.text[:1].isalpha()]
-    if sum(1 for t in words if t.is_capitalised) * 3 > len(words) * 2:
-        return matches
     covered = {i for m in matches for i in range(m.start, m.end)}
+    words = [t for i, t in enumerate(tokens)
+             if i and i not in covered and t.text[:1].isalpha()]
+    if words and sum(1 for t in words if t.is_capitalised) * 3 > len(words) * 2:
+        return matches  # a headline in title case
 
     def unknown_name(i: int) -> bool:
         if i < 0 or i >= len(tokens) or i in covered:
@@ -327,16 +331,18 @@ def _residual(text: str, tokens: list[Token], reading: Reading) -> tuple[str, st
 def _is_locative(tokens: list[Token], lo: int) -> bool:
     """Whether the phrase at ``lo`` is the object of a place preposition: "in northern Kosovo",
     "near the town of Samarra", "outside the Iraqi city of Basra", "in the capital Kabul"."""
-    i, steps = lo - 1, 0
-    while i >= 0 and steps < 8:
+    def skippable(i: int) -> bool:
         key = tokens[i].key
-        if key in _DIRECTIONS or key in _PLACE_NOUNS or (key == "of" and i > 0 and tokens[i - 1].key in _PLACE_NOUNS):
-            pass
-        elif tokens[i].is_capitalised and i + 1 < lo and tokens[i + 1].key in _PLACE_NOUNS:
-            pass  # "the Iraqi city of", "the Syrian capital"
-        else:
-            break
-        i, steps = i - 1, steps + 1
+        if key in _DIRECTIONS or key in _PLACE_NOUNS:
+            return True
+        if key == "of":  # "the town of"
+            return i > 0 and tokens[i - 1].key in _PLACE_NOUNS
+        # an adjective before a place noun: "the Iraqi city of", "the Syrian capital"
+        return tokens[i].is_capitalised and i + 1 < lo and tokens[i + 1].key in _PLACE_NOUNS
+
+    i = lo - 1
+    while i >= 0 and lo - i <= 8 and skippable(i):
+        i -= 1
     return i >= 0 and tokens[i].key in PREPOSITIONS_LOCATIVE
 
 

@@ -32,7 +32,7 @@ __all__ = ["CODER_VERSION", "code_article", "code_articles", "coder_context", "c
 
 MIN_TEXT_CHARS = 20
 _QUOTE_MARKS = re.compile("[\"“”«»„]")
-_WORDS = re.compile(r"[a-z][a-z'\-]*")
+_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")  # "test-fired" gives "test" and "fired"
 _INNER_CAPITAL = re.compile(r"\S\s+[A-Z]")
 
 

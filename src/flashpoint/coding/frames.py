@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .lexicon import Lexicon, Rule
+from .lexicon import BLOCK, Lexicon, Rule
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -34,7 +34,8 @@ IRREALIS = {
     "reject", "oppose", "order", "tell", "allow", "permit", "persuade", "invite",
     "pressure", "pressurize", "force", "rule", "resist", "ignore", "defy",
 }
-NEGATING = {"deny", "refute", "fail", "refuse", "decline", "reject", "dismiss"}
+NEGATING = {"deny", "refute", "fail", "refuse", "decline", "reject", "dismiss", "stop", "halt",
+            "cease", "end", "suspend", "abandon"}
 LIGHT_PREPS = {"in", "into", "for"}
 
 
@@ -113,8 +114,11 @@ def _constraint_values(tok: Token, key: str) -> set[str]:
     """The lemmas a rule constraint of kind ``key`` can see around ``tok``."""
     vals: set[str] = set()
     if key == "obj":
-        for o in _children(tok, OBJ | {"attr", "oprd"}):
+        objs = OBJ | {"attr", "oprd"} | ({"nsubjpass"} if is_passive(tok) else set())
+        for o in _children(tok, objs):
             vals |= {_lemma(x) for x in with_conjuncts(o)}
+            # "called the attackers terrorists": the second noun hangs on the first
+            vals |= {_lemma(x) for x in o.children if x.dep_ in {"appos", "oprd", "attr"}}
         for o in _prep_objects(tok, {"of", "over", "about", "on", "for", "to", "against"}):
             vals.add(_lemma(o))
     elif key == "comp":
@@ -151,13 +155,23 @@ def _governor(noun: Token) -> int | None:
     head = noun.head
     if noun.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
         return int(head.i)
-    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+    if (noun.dep_ == "pobj" and head.dep_ == "prep" and _lemma(head) in LIGHT_PREPS
+            and head.head.pos_ in {"VERB", "AUX"}):
         return int(head.head.i)
     return None
 
 
 def is_passive(tok: Token) -> bool:
+    """A passive verb, or a passive participle modifying a noun ("men killed by police")."""
+    if tok.dep_ == "acl" and tok.tag_ == "VBN":
+        return True
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
+
+
+# Acts whose patient in an agentless passive is also their doer: "Serbian units were deployed
+# near the boundary" — the units' own side moved them.
+SELF_PASSIVE = {"deploy", "mobilize", "mobilise", "station", "move", "mass", "send",
+                "withdraw", "pull", "reduce", "position", "redeploy", "amass", "reinforce"}
 
 
 def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
@@ -165,7 +179,10 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
     if depth > 4:
         return []
     if is_passive(verb):
-        return [(o, "agent") for o in _prep_objects(verb, {"by"})]
+        agents = [(o, "agent") for o in _prep_objects(verb, {"by"})]
+        if not agents and _lemma(verb) in SELF_PASSIVE:
+            agents = [(s, "self-passive") for s in _children(verb, {"nsubjpass"})]
+        return agents
     subs = [(s, "subj") for s in _children(verb, {"nsubj", "csubj"})]
     if subs:
         return subs
@@ -203,8 +220,10 @@ def noun_sources(noun: Token) -> list[tuple[Token, str]]:
 
 def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]]:
     out: list[tuple[Token, str]] = []
-    if passive:
+    if passive and not (_lemma(tok) in SELF_PASSIVE and not list(_prep_objects(tok, {"by"}))):
         out += [(s, "patient") for s in _children(tok, {"nsubjpass"})]
+        if tok.dep_ == "acl" and tok.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+            out.append((tok.head, "patient"))  # "the three men killed by police"
     for slot in rule.target:
         if slot.kind == "dobj":
             out += [(o, "dobj") for o in _children(tok, OBJ)]
@@ -285,6 +304,10 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
                 matched[tok.i] = rule
     for i, rule in matched.items():
         tok = doc[i]
+        if rule.cameo == BLOCK:
+            continue  # an everyday sense: no act here, and its object is suppressed below
+        if tok.dep_ == "acl" and tok.tag_ == "VBN" and rule.cameo[:2] in {"15", "08"}:
+            continue  # "troops stationed near the border": a description, not an act
         if tok.pos_ in {"NOUN", "PROPN"} and _governor(tok) in matched:
             continue  # "imposed sanctions", "launched an attack": the verb's rule codes the act
         if _purpose_of_protest(tok, matched):

@@ -5,7 +5,8 @@ Each row of ``data/triggers.csv`` is a rule:
 ``rule``      unique id (reported as ``Mention.rule``)
 ``lemma``     the trigger's lemma (``accuse``, ``talks`` …); several rules may share one
 ``pos``       VERB, NOUN, ADJ or ANY
-``cameo``     the CAMEO code the rule yields
+``cameo``     the CAMEO code the rule yields, or ``-``: a blocking rule — in this frame the
+              word is no act ("fight COVID-19", "strike a balance"), and nothing it governs is
 ``requires``  ``;``-separated constraints, each ``key=a|b|c`` (all must hold):
               ``obj``  lemma of the direct object (verbs) or of an of/over/about object
               ``comp`` lemma of a complement verb or noun (``urge X to withdraw``)
@@ -40,6 +41,7 @@ from ..errors import DataFileError
 from ..ids import sha256_hex
 from .cameo import load_cameo_table
 
+BLOCK = "-"
 CONSTRAINT_KEYS = ("obj", "comp", "prep", "prt", "mod", "subj")
 TARGET_KINDS = ("dobj", "prep", "comp_subj", "comp_obj", "dative", "recip", "none", "poss")
 POS_VALUES = ("VERB", "NOUN", "ADJ", "ANY")
@@ -169,7 +171,7 @@ def _read_rules(path: Path, start: int) -> list[Rule]:
             raise DataFileError(name, f"bad pos {pos!r}", entry=rid, field="pos",
                                 fix="use " + ", ".join(POS_VALUES))
         cameo = (row.get("cameo") or "").strip()
-        if cameo not in table:
+        if cameo != BLOCK and cameo not in table:
             raise DataFileError(name, f"unknown CAMEO code {cameo!r}", entry=rid, field="cameo",
                                 fix="use a code from coding/data/cameo_codes.csv")
         rules.append(Rule(

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
 from ..errors import InputError
-from ..model import Article, Coded, Event, Mention, Place, Quote, Rejection
+from ..model import Alert, Article, Coded, Event, Mention, Place, Quote, Rejection
 
 STATUSES = ("new", "updated", "duplicate", "near_duplicate")
 MAX_LIMIT = 10_000
@@ -148,6 +148,43 @@ class Store(Protocol):
     ) -> list[str]: ...
 
     def stats(self) -> dict[str, Any]: ...
+
+    # -- trends (issue 5; see flashpoint.store.trends) ---------------------------------------
+
+    def dyad_daily(
+        self,
+        *,
+        dyads: Sequence[tuple[str, str]] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]: ...
+
+    def actor_daily(
+        self, actors: Sequence[str], *, since: date | None = None, until: date | None = None
+    ) -> list[dict[str, Any]]: ...
+
+    def trend_state(self) -> dict[str, Any]: ...
+
+    def changed_dyads(self, since: datetime | None = None) -> list[tuple[str, str]]: ...
+
+    def save_alerts(
+        self, alerts: Sequence[Alert], *, watermark: datetime | None = None
+    ) -> list[Alert]: ...
+
+    def alerts(
+        self,
+        *,
+        dyad: tuple[str, str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        alert_id: str | None = None,
+        revisions: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Alert]: ...
+
+    def mark_alert(self, alert_id: str, mark: str) -> Alert: ...
 
     def schema_version(self) -> int: ...
 

@@ -21,10 +21,11 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import InputError, NotFoundError, StoreError
-from ..model import Article, Coded, Event, Mention, Place, Quote, Rejection
+from ..model import Alert, Article, Coded, Event, Mention, Place, Quote, Rejection
 from ..options import Options
 from . import coded as coded_writer
 from . import queries, writer
+from . import trends as trend_queries
 from .base import AddOutcome, CodedOutcome, StoryRow
 from .owner import OwnerInfo, OwnerLock, RpcServer
 from .schema import current_version, migrate
@@ -313,6 +314,61 @@ class LocalStore:
     def schema_version(self) -> int:
         with self._reader() as cur:
             return current_version(cur)
+
+    # -- trends -----------------------------------------------------------------------------
+
+    def dyad_daily(
+        self,
+        *,
+        dyads: Sequence[tuple[str, str]] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]:
+        with self._reader() as cur:
+            return trend_queries.dyad_daily(cur, dyads=dyads, actor=actor, since=since,
+                                            until=until)
+
+    def actor_daily(
+        self, actors: Sequence[str], *, since: date | None = None, until: date | None = None
+    ) -> list[dict[str, Any]]:
+        with self._reader() as cur:
+            return trend_queries.actor_daily(cur, actors, since=since, until=until)
+
+    def trend_state(self) -> dict[str, Any]:
+        with self._reader() as cur:
+            return trend_queries.trend_state(cur)
+
+    def changed_dyads(self, since: datetime | None = None) -> list[tuple[str, str]]:
+        with self._reader() as cur:
+            return trend_queries.changed_dyads(cur, since)
+
+    def save_alerts(
+        self, alerts: Sequence[Alert], *, watermark: datetime | None = None
+    ) -> list[Alert]:
+        """Store each alert whose content changed as its next revision (returned)."""
+        with self._writing("storing alerts") as con:
+            return trend_queries.save_alerts(con, alerts, watermark, _now())
+
+    def alerts(
+        self,
+        *,
+        dyad: tuple[str, str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        alert_id: str | None = None,
+        revisions: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Alert]:
+        with self._reader() as cur:
+            return trend_queries.alerts(cur, dyad=dyad, since=since, until=until,
+                                        alert_id=alert_id, revisions=revisions, limit=limit,
+                                        offset=offset)
+
+    def mark_alert(self, alert_id: str, mark: str) -> Alert:
+        with self._writing("marking an alert") as con:
+            return trend_queries.mark_alert(con, alert_id, mark, _now())
 
     # -- lifetime ---------------------------------------------------------------------------
 

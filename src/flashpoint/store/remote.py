@@ -18,7 +18,7 @@ from typing import Any, Self
 import httpx
 
 from ..errors import InputError, StoreError
-from ..model import Article, Coded, Event, Mention, Place, Quote, Rejection
+from ..model import Alert, Article, Coded, Event, Mention, Place, Quote, Rejection
 from ..options import MiB, Options
 from . import wire
 from .base import AddOutcome, CodedOutcome, Store, StoryRow
@@ -276,6 +276,63 @@ class RemoteStore:
 
     def schema_version(self) -> int:
         return int(self._invoke("schema_version", {}))
+
+    # -- trends -----------------------------------------------------------------------------
+
+    def dyad_daily(
+        self,
+        *,
+        dyads: Sequence[tuple[str, str]] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._invoke("dyad_daily", {
+            "dyads": None if dyads is None else [tuple(d) for d in dyads], "actor": actor,
+            "since": since, "until": until})
+        return result
+
+    def actor_daily(
+        self, actors: Sequence[str], *, since: date | None = None, until: date | None = None
+    ) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._invoke("actor_daily", {
+            "actors": list(actors), "since": since, "until": until})
+        return result
+
+    def trend_state(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._invoke("trend_state", {})
+        return result
+
+    def changed_dyads(self, since: datetime | None = None) -> list[tuple[str, str]]:
+        result: list[tuple[str, str]] = self._invoke("changed_dyads", {"since": since})
+        return [tuple(r) for r in result]  # type: ignore[misc]
+
+    def save_alerts(
+        self, alerts: Sequence[Alert], *, watermark: datetime | None = None
+    ) -> list[Alert]:
+        result: list[Alert] = self._invoke("save_alerts", {
+            "alerts": list(alerts), "watermark": watermark})
+        return result
+
+    def alerts(
+        self,
+        *,
+        dyad: tuple[str, str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        alert_id: str | None = None,
+        revisions: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Alert]:
+        result: list[Alert] = self._invoke("alerts", {
+            "dyad": tuple(dyad) if dyad is not None else None, "since": since, "until": until,
+            "alert_id": alert_id, "revisions": revisions, "limit": limit, "offset": offset})
+        return result
+
+    def mark_alert(self, alert_id: str, mark: str) -> Alert:
+        result: Alert = self._invoke("mark_alert", {"alert_id": alert_id, "mark": mark})
+        return result
 
     # -- lifetime ---------------------------------------------------------------------------
 

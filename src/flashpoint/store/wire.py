@@ -24,6 +24,8 @@ METHODS = frozenset({
     "ping", "add_articles", "start_run", "finish_run", "add_rejections", "articles",
     "get_article", "article_versions", "stories", "stats", "schema_version",
     "add_coded", "events", "event", "mentions", "quotes", "places", "article_ids",
+    "dyad_daily", "actor_daily", "trend_state", "changed_dyads", "save_alerts", "alerts",
+    "mark_alert",
 })
 
 _RECORDS: dict[str, type[Any]] = {

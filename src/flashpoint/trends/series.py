@@ -1,0 +1,160 @@
+"""Daily series per directed dyad, built from events (clustered mentions), not raw reports.
+
+Every calendar day between ``start`` and ``end`` is present.  A day is *covered* when at least
+one article published that day mentions either side; a day without coverage is not a day
+without events, so signals skip it (it is neither evaluated nor part of a baseline).  Events
+carry the act's date, so a recap counts for the day it recalls, never for the article's.
+
+Coverage normalisation: a day's counts are scaled by ``min(1, ref / volume)`` where ``volume``
+is the number of coded events of either actor that day and ``ref`` the median volume of the
+covered days before it: a busy news day (many events about the actors) does not look like a war,
+and a quiet day is never inflated.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from ..store import Store
+
+DEESCALATION_PLOVER = ("RETREAT", "AGREE", "SUPPORT")
+
+
+@dataclass(frozen=True, slots=True)
+class DyadDay:
+    """One calendar day of one directed dyad."""
+
+    day: date
+    covered: bool  # an article published that day mentions either side
+    articles: int  # articles published that day mentioning either side (summed over sides)
+    volume: int  # coded events of either actor dated that day (the larger side)
+    events: int
+    quad: tuple[int, int, int, int]  # events per QuadClass 1..4
+    goldstein_sum: float
+    goldstein_mean: float
+    plover: Mapping[str, int]
+    retreat: int  # RETREAT events of the dyad
+    agree_support: int  # AGREE / SUPPORT events of the dyad
+    retreat_untargeted: int  # RETREAT events of the source without a target
+    max_sources: int  # independent sources of the best-sourced event that day
+
+    @property
+    def material_share(self) -> float:
+        """Share of the day's events that are material conflict (QuadClass 4)."""
+        return self.quad[3] / self.events if self.events else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DyadSeries:
+    source: str
+    target: str
+    days: tuple[DyadDay, ...]
+
+    def weekly(self) -> list[dict[str, Any]]:
+        """Weekly aggregates (ISO weeks, Monday first) of the daily series."""
+        weeks: dict[date, dict[str, Any]] = {}
+        for d in self.days:
+            monday = d.day - timedelta(days=d.day.weekday())
+            w = weeks.setdefault(monday, {"week": monday, "events": 0, "q1": 0, "q2": 0,
+                                          "q3": 0, "q4": 0, "goldstein_sum": 0.0,
+                                          "covered_days": 0})
+            w["events"] += d.events
+            for i in range(4):
+                w[f"q{i + 1}"] += d.quad[i]
+            w["goldstein_sum"] += d.goldstein_sum
+            w["covered_days"] += int(d.covered)
+        return [weeks[k] for k in sorted(weeks)]
+
+
+def normalised(days: Sequence[DyadDay], values: Sequence[float],
+               window: int = 90) -> list[float]:
+    """``values`` scaled for coverage (see the module docstring); uncovered days give 0."""
+    out: list[float] = []
+    history: list[int] = []
+    for d, v in zip(days, values, strict=True):
+        if not d.covered:
+            out.append(0.0)
+            continue
+        ref = statistics.median(history[-window:]) if history else d.volume
+        factor = min(1.0, ref / d.volume) if d.volume > 0 and ref > 0 else 1.0
+        out.append(v * factor)
+        history.append(d.volume)
+    return out
+
+
+def build(
+    source: str,
+    target: str,
+    dyad_rows: Iterable[Mapping[str, Any]],
+    actor_rows: Iterable[Mapping[str, Any]],
+    start: date,
+    end: date,
+) -> DyadSeries:
+    """The dense daily series of ``source -> target`` from ``start`` to ``end`` (inclusive),
+    from ``Store.dyad_daily`` and ``Store.actor_daily`` rows."""
+    by_day = {r["day"]: r for r in dyad_rows
+              if r["source"] == source and r["target"] == target}
+    cover: dict[date, int] = {}
+    volume: dict[date, int] = {}
+    untargeted: dict[date, int] = {}
+    for r in actor_rows:
+        if r["actor"] not in (source, target):
+            continue
+        cover[r["day"]] = cover.get(r["day"], 0) + int(r["articles"])
+        volume[r["day"]] = max(volume.get(r["day"], 0), int(r["events"]))
+        if r["actor"] == source:
+            untargeted[r["day"]] = int(r["retreat_untargeted"])
+    days: list[DyadDay] = []
+    day = start
+    while day <= end:
+        r = by_day.get(day)
+        days.append(DyadDay(
+            day=day,
+            covered=cover.get(day, 0) > 0,
+            articles=cover.get(day, 0),
+            volume=volume.get(day, 0),
+            events=int(r["events"]) if r else 0,
+            quad=(int(r["q1"]), int(r["q2"]), int(r["q3"]), int(r["q4"])) if r else (0, 0, 0, 0),
+            goldstein_sum=float(r["goldstein_sum"]) if r else 0.0,
+            goldstein_mean=float(r["goldstein_mean"]) if r else 0.0,
+            plover=dict(r["plover"]) if r else {},
+            retreat=int(r["retreat"]) if r else 0,
+            agree_support=int(r["agree_support"]) if r else 0,
+            retreat_untargeted=untargeted.get(day, 0),
+            max_sources=int(r["max_sources"]) if r else 0,
+        ))
+        day += timedelta(days=1)
+    return DyadSeries(source, target, tuple(days))
+
+
+def load(store: Store, pairs: Sequence[tuple[str, str]], *, since: date | None = None,
+         until: date | None = None) -> list[DyadSeries]:
+    """Dense daily series of ``pairs`` through the store (two aggregate queries).
+
+    The range runs from ``since`` (else each dyad's first covered or event day) to ``until``
+    (exclusive; else the last day with data of either side)."""
+    if not pairs:
+        return []
+    rows = store.dyad_daily(dyads=list(pairs), since=since, until=until)
+    actors = sorted({k for pair in pairs for k in pair})
+    arows = store.actor_daily(actors, since=since, until=until)
+    out = []
+    for s, t in pairs:
+        mine = [r for r in rows if r["source"] == s and r["target"] == t]
+        sides = [r for r in arows if r["actor"] in (s, t)]
+        covered = [r["day"] for r in sides if r["articles"] > 0]
+        if not mine and not covered:
+            continue
+        first = since or min([r["day"] for r in mine] + covered)
+        last_days = [r["day"] for r in mine] + [r["day"] for r in sides]
+        last = until - timedelta(days=1) if until else max(last_days)
+        # history from long before the reporting (no coverage) starts the series no earlier
+        # than a year before the first covered day, so one old recap does not add decades.
+        if since is None and covered:
+            first = max(first, min(covered) - timedelta(days=365))
+        out.append(build(s, t, mine, sides, first, last))
+    return out
