@@ -43,6 +43,7 @@ class Options:
     workers: int = 0  # 0 = number of CPU cores
     batch_size: int = 200  # articles per store transaction
     code: bool = True  # code events during ingest
+    enrich: bool = True  # event locations, place mentions, quotes and tone with the coding
     # coder
     user_dictionary: str | None = None  # extra actor dictionary file (TOML/CSV)
     # serving

@@ -168,6 +168,7 @@ def test_phrases_that_name_no_actor(d: ActorDictionary) -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("Soviet leader", "RUSGOV"), ("Muslim leaders in France", "FRAREL"),
     ("rebel leaders", "REB"), ("Jewish community leader", "REL"), ("community leaders", "CVL"),
+    ("Yoruba leaders", "NGACVL"),
 ])
 def test_fallback_roles(d: ActorDictionary, text: str, expected: str) -> None:
     assert code(d, text) == expected
@@ -197,9 +198,12 @@ def test_peacekeeping_missions_carry_their_role(d: ActorDictionary) -> None:
     assert (amisom.group, amisom.role, amisom.state) == ("AFU", "PKO", True)
 
 
-def test_a_name_after_a_title_stops_at_the_next_match(d: ActorDictionary) -> None:
+def test_matches_inside_a_name_after_a_title_belong_to_it(d: ActorDictionary) -> None:
+    found = find_actors("British Defence Secretary Tom King promised aid.", d)
+    assert [(s.text, s.actor.code, s.person) for s in found] == [
+        ("British Defence Secretary Tom King", "GBRGOV", "Tom King")]
     found = find_actors("President Jan Serbia", d, context="Kosovo")
-    assert [s.text for s in found] == ["President Jan", "Serbia"]
+    assert [s.text for s in found] == ["President Jan Serbia"]
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
 
 

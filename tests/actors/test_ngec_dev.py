@@ -33,8 +33,8 @@ FLOORS = {
     ("search_nat", "residual"): 0.85,
     ("short_text_to_agent", "ALL"): 0.8,
     ("trf_agent_match", "none"): 0.75,
-    ("agent_to_code", "country"): 0.85,
-    ("agent_to_code", "role"): 0.82,
+    ("agent_to_code", "country"): 0.9,
+    ("agent_to_code", "role"): 0.85,
     ("agent_to_code", "none"): 0.9,
     ("query_wiki", "name"): 0.85,
 }

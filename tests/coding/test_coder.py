@@ -104,7 +104,8 @@ def test_confidence_and_rule_are_reported() -> None:
 
 @pytest.mark.parametrize("text,reason", [
     ("", "empty"),
-    ("Srbija je u petak osudila napad na policiju na severu Kosova i zatražila istragu.", "language"),
+    ("Srbija je u petak osudila napad na policiju na severu Kosova i zatražila istragu.",
+     "language"),
 ])
 def test_skips_with_a_reason(text: str, reason: str) -> None:
     art = sentence_article(text, "x", PUB)

@@ -311,7 +311,9 @@ def read_head(ctx: Context, lo: int, hi: int) -> Reading | None:
         elif kind is Kind.ROLE:
             (fallback if entry.fallback else weak if entry.weak else strong).append(entry.ref)
         ethnic_next = False
-    role = next((tier[-1] for tier in (strong, weak, fallback) if tier), None)
+    # a fallback word does not make an ethnic group an office: "Yoruba leaders" are civilians
+    tiers = (strong, weak) if ethnic else (strong, weak, fallback)
+    role = next((tier[-1] for tier in tiers if tier), None)
     if former and role is not None and ctx.dictionary.roles[role].state:
         role = "ELI"
     named = [c for _, c, k in places if k in (Kind.COUNTRY, Kind.ADJECTIVE)]

@@ -354,8 +354,6 @@ def _chunks(tokens: list[Token], matches: list[Match], dictionary: ActorDictiona
     person_titles = phrase_index(dictionary).person_titles
     chunks: list[tuple[int, int, int | None]] = []
     current: list[Match] = []
-    # a name after a title runs up to the next match that is not part of a personal name
-    starts = {m.start for m in matches if m.kind not in (Kind.PERSON, Kind.SURNAME)}
 
     def close() -> None:
         if not current:
@@ -364,7 +362,7 @@ def _chunks(tokens: list[Token], matches: list[Match], dictionary: ActorDictiona
         while lo > 0 and tokens[lo - 1].key in _LEADING and (
                 tokens[lo - 1].key != "-" or (lo > 1 and tokens[lo - 2].key in {"pro", "anti"})):
             lo -= 1
-        end = _name_after_title(tokens, current[-1], hi, person_titles, starts)
+        end = _name_after_title(tokens, current[-1], hi, person_titles)
         if any(m.kind not in (Kind.MODIFIER, Kind.ANAPHOR) for m in current) and (
                 not chunks or chunks[-1][1] <= lo):  # not inside the name of the last one
             chunks.append((lo, end, hi if end > hi else None))
@@ -417,15 +415,15 @@ def _inner_word(tok: Token) -> bool:
 
 
 def _name_after_title(tokens: list[Token], last: Match, hi: int,
-                      person_titles: frozenset[str], starts: set[int]) -> int:
+                      person_titles: frozenset[str]) -> int:
     """Where a phrase ending in a person title ends once the capitalised name that follows
-    is included ("Prime Minister Albin Kurti"); ``hi`` when no name follows.  The name stops
-    where another dictionary match begins."""
+    is included ("Prime Minister Albin Kurti", "Defence Secretary Tom King"); ``hi`` when no
+    name follows.  Matches inside the name belong to this phrase, not to a new one."""
     if last.kind is not Kind.ROLE or " ".join(
             t.key for t in tokens[last.start:last.end]) not in person_titles:
         return hi
     j, words = hi, 0
-    while j < len(tokens) and words < _MAX_NAME_WORDS and j not in starts:
+    while j < len(tokens) and words < _MAX_NAME_WORDS:
         tok = tokens[j]
         if tok.is_word and tok.is_capitalised and not tok.is_upper and tok.key not in _CALENDAR:
             words += 1

@@ -87,16 +87,22 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
         art, sents, cands, actors = plan
         parsed = {s.index: next(docs) for s in cands}
         quotes: list[Quote] = []
-        if _QUOTE_MARKS.search(art.text):
+        if opts.enrich and _QUOTE_MARKS.search(art.text):
             quotes = find_quotes(art.text, art.article_id, sents, ctx.resolver.dictionary,
                                  when=actors.when)
-        mentions = _ArticleCoder(art, ctx, actors, quotes).code(sents, parsed)
-        places = _places(art, sents, opts)
-        mentions = _locate(mentions, sents, places, opts)
+        coder = _ArticleCoder(art, ctx, actors, quotes)
+        coder.enrich = opts.enrich
+        mentions = coder.code(sents, parsed)
+        # Place mentions are looked up in articles that report acts: an article with no event
+        # (sport, weather) needs no gazetteer pass.
+        places = _places(art, sents, opts) if mentions and opts.enrich else []
+        if places:
+            mentions = _locate(mentions, sents, places, opts)
         if quotes:
             quotes, mentions = link_quotes(quotes, mentions, sents)
         out.append(Coded(art.article_id, tuple(mentions), quotes=tuple(quotes),
-                         places=tuple(places), tone=tone(s.text for s in sents)))
+                         places=tuple(places),
+                         tone=tone(s.text for s in sents) if opts.enrich else None))
     return out
 
 

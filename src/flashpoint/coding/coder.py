@@ -50,6 +50,7 @@ _INTENTS = {"04": "036", "045": "039", "046": "036", "05": "032", "057": "037", 
             "071": "0331", "072": "0332", "073": "0333", "074": "0334", "08": "035",
             "081": "0351", "082": "0352", "084": "0353", "0841": "0353", "085": "0354",
             "086": "0355", "087": "0356", "0871": "0356", "0873": "0356", "0874": "0356"}
+_DOMESTIC_ROOTS = {"14", "17"}
 _PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
 _PLACE_TARGET_CODES = {"0334", "0332", "0312", "0874", "0873"}
 _STOP_DEPS = {"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis"}
@@ -96,8 +97,11 @@ class _ArticleCoder:
         self.ctx = ctx
         self.actors = actors
         self.quotes = quotes
+        self.enrich = True
         self.anchor: str | None = None  # the article's news day (see ``news_day``)
         self.previous: str = ""
+        self._prev_key = ""
+        self._prev_date: EventDate | None = None
         # speaker of the quotation covering a position of the current sentence (set by code())
         self.quote_speaker: Callable[[int], Actor | None] | None = None
 
@@ -121,7 +125,10 @@ class _ArticleCoder:
 
     def date_for(self, sent: Sentence, trigger: Token, tspan: tuple[int, int]) -> EventDate:
         pub = self.article.published
-        prev = resolve_event_date(self.previous, pub) if self.previous else None
+        if self.previous and self._prev_key != self.previous:
+            self._prev_key = self.previous
+            self._prev_date = resolve_event_date(self.previous, pub)
+        prev = self._prev_date if self.previous else None
         lo, hi = _date_scope(trigger)
         when = resolve_event_date(sent.text[lo:hi], pub, trigger=(tspan[0] - lo, tspan[1] - lo),
                                   previous=prev)
@@ -233,6 +240,11 @@ class _ArticleCoder:
                 setting = self.actors.setting_actor()
                 if setting is not None and actor_key(setting) != skey:
                     targets, tvia = [(setting, (0, 0))], "setting"
+        if not targets and frame.rule.cameo[:2] in _DOMESTIC_ROOTS and sources[0][0].country:
+            # Protest and coercion with no one named are domestic: aimed at (or by) the
+            # source's own state ("Egyptian demonstrators rioted" → EGY→EGY).
+            own = sources[0][0].country
+            targets, tvia = [(Actor(text=own, code=own, country=own), (0, 0))], "domestic"
         wants_target = any(s.kind != "none" for s in frame.rule.target)
         pairs: list[tuple[tuple[Actor, tuple[int, int]], tuple[Actor, tuple[int, int]] | None]]
         if targets:
@@ -287,7 +299,8 @@ class _ArticleCoder:
             cameo_root=entry.root, quad_class=entry.quad_class, penta_class=entry.penta_class,
             goldstein=entry.goldstein, plover=entry.plover, plover_mode=mode,
             event_date=when.date, date_precision=when.precision, background=when.background,
-            trigger_span=tspan, magnitude=magnitude(sent.text), tone=sentence_tone(sent.text),
+            trigger_span=tspan, magnitude=magnitude(sent.text),
+            tone=sentence_tone(sent.text) if self.enrich else None,
             confidence=_confidence(frame, via, src, target, wants_target),
             rule=rule, coder_version=CODER_VERSION,
             negated=negated or hypothetical,

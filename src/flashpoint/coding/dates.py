@@ -39,6 +39,8 @@ or the caller says so (``recap_cue=True``). A future date is never background.
 
 from __future__ import annotations
 
+import functools
+
 import calendar
 import re
 from dataclasses import dataclass, replace
@@ -172,7 +174,12 @@ class EventDate:
 
 def find_date_expressions(sentence: str) -> list[DateExpression]:
     """Every temporal expression in ``sentence``, left to right, non-overlapping (longest wins)."""
-    text = sentence[:MAX_SENTENCE_CHARS]
+    return list(_expressions(sentence[:MAX_SENTENCE_CHARS]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _expressions(text: str) -> tuple[DateExpression, ...]:
+    """Cached per sentence: the coder asks about the same sentence for each of its acts."""
     found: list[DateExpression] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
@@ -184,7 +191,7 @@ def find_date_expressions(sentence: str) -> list[DateExpression]:
     for expr in found:
         if not chosen or expr.span[0] >= chosen[-1].span[1]:
             chosen.append(expr)
-    return chosen
+    return tuple(chosen)
 
 
 def find_recap_cues(sentence: str) -> list[tuple[str, tuple[int, int]]]:

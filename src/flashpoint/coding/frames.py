@@ -248,6 +248,9 @@ def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]
         out += [(o, "fallback-dobj") for o in _children(tok, OBJ)]
         for c in _children(tok, {"xcomp"}):  # "threatened to attack Y", "vowed to punish Y"
             out += [(o, "fallback-comp") for o in _children(c, OBJ)]
+        for c in _children(tok, {"ccomp"}):  # "demanded that the US cancel the visit"
+            out += [(s, "fallback-comp-subj") for s in _children(c, {"nsubj", "nsubjpass"})
+                    if s.pos_ != "PRON"]
         out += [(o, "fallback-prep") for o in deep_prep_objects(tok, FALLBACK_PREPS)
                 if all(o is not x for x, _ in out)]
     return out

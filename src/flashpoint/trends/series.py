@@ -101,13 +101,13 @@ def build(
     cover: dict[date, int] = {}
     volume: dict[date, int] = {}
     untargeted: dict[date, int] = {}
-    for r in actor_rows:
-        if r["actor"] not in (source, target):
+    for a in actor_rows:
+        if a["actor"] not in (source, target):
             continue
-        cover[r["day"]] = cover.get(r["day"], 0) + int(r["articles"])
-        volume[r["day"]] = max(volume.get(r["day"], 0), int(r["events"]))
-        if r["actor"] == source:
-            untargeted[r["day"]] = int(r["retreat_untargeted"])
+        cover[a["day"]] = cover.get(a["day"], 0) + int(a["articles"])
+        volume[a["day"]] = max(volume.get(a["day"], 0), int(a["events"]))
+        if a["actor"] == source:
+            untargeted[a["day"]] = int(a["retreat_untargeted"])
     days: list[DyadDay] = []
     day = start
     while day <= end:
@@ -135,8 +135,8 @@ def load(store: Store, pairs: Sequence[tuple[str, str]], *, since: date | None =
          until: date | None = None) -> list[DyadSeries]:
     """Dense daily series of ``pairs`` through the store (two aggregate queries).
 
-    The range runs from ``since`` (else each dyad's first covered or event day) to ``until``
-    (exclusive; else the last day with data of either side)."""
+    The range runs from ``since`` (else the first day either side was covered, or the first
+    event day) to ``until`` (exclusive; else the last day with data of either side)."""
     if not pairs:
         return []
     rows = store.dyad_daily(dyads=list(pairs), since=since, until=until)
@@ -149,12 +149,10 @@ def load(store: Store, pairs: Sequence[tuple[str, str]], *, since: date | None =
         covered = [r["day"] for r in sides if r["articles"] > 0]
         if not mine and not covered:
             continue
-        first = since or min([r["day"] for r in mine] + covered)
+        # by default the series starts at the first covered day: history recalled later
+        # (dated before any coverage) cannot raise alerts and would only add empty decades.
+        first = since or min(covered or [r["day"] for r in mine])
         last_days = [r["day"] for r in mine] + [r["day"] for r in sides]
         last = until - timedelta(days=1) if until else max(last_days)
-        # history from long before the reporting (no coverage) starts the series no earlier
-        # than a year before the first covered day, so one old recap does not add decades.
-        if since is None and covered:
-            first = max(first, min(covered) - timedelta(days=365))
         out.append(build(s, t, mine, sides, first, last))
     return out

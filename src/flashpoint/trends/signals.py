@@ -6,9 +6,9 @@ Channels: ``material`` = QuadClass 4 events (troops, attacks), ``verbal`` = Quad
 [t - ``baseline_days``, t - 1].
 
 Baseline with a cold-start prior.  With n baseline days, level m and spread s of the baseline
-(median, and the larger of 1.4826·MAD and the Poisson spread sqrt(mean), because sparse counts
-have a MAD of 0), shrink towards the prior (level 0, spread ``prior_scale``) with weight
-w = n / (n + ``prior_days``):  level = w·m,  scale = sqrt(w·s² + (1 - w)·prior_scale²).
+(the mean winsorised at median + 3·s, and the larger of 1.4826·MAD and the Poisson spread
+sqrt(mean), because sparse counts have a MAD of 0), shrink towards the prior (level 0,
+spread ``prior_scale``) with weight w = n / (n + ``prior_days``):  level = w·m,  scale = sqrt(w·s² + (1 - w)·prior_scale²).
 So a dyad with little history is judged against "almost nothing happens" with a small spread:
 one conflict event on a quiet dyad is news; on a dyad with a steady rate of conflict, it is not.
 
@@ -20,8 +20,8 @@ The score is the largest of the z statistics (and S_t).
 
 De-escalation: y_t = 2·RETREAT + AGREE/SUPPORT of the dyad, plus 2·the source's untargeted
 RETREATs (a unilateral reduction; only after material conflict), counted only when the dyad
-had conflict (QuadClass 3 or 4) in the ``after_conflict_days`` before; its channel is material when a RETREAT is part of it,
-else verbal.  Scored the same way against its own baseline.
+had conflict (QuadClass 3 or 4) in the ``after_conflict_days`` before; its channel is
+material when a RETREAT is part of it, else verbal.  Scored the same way against its own baseline.
 
 Episodes: a firing day with no open episode opens one; it stays open while days keep firing
 and is resolved after ``release_days`` covered days without firing.
@@ -45,7 +45,7 @@ class SignalParams:
     prior_days: float = 28.0
     prior_scale: float = 0.15
     z_spike: float = 5.0
-    z_ewma: float = 4.0
+    z_ewma: float = 4.0  # calibrated with bench/alerts.py (see its docstring)
     ewma_lambda: float = 0.3
     cusum_k: float = 1.0
     cusum_h: float = 8.0
@@ -104,9 +104,12 @@ def _baseline(history: Sequence[float], p: SignalParams) -> tuple[float, float]:
         med = statistics.median(history)
         mad = 1.4826 * statistics.median(abs(v - med) for v in history)
         spread = max(mad, math.sqrt(max(statistics.fmean(history), 0.0)))
+        # level: the mean winsorised at median + 3 spreads (counts are skewed: their median
+        # sits below the mean, which would make an ordinary day look like a rise)
+        mean = statistics.fmean(min(v, med + 3 * spread) for v in history)
     else:
-        med, spread = 0.0, 0.0
-    level = w * med
+        mean, spread = 0.0, 0.0
+    level = w * mean
     scale = math.sqrt(w * spread * spread + (1 - w) * p.prior_scale * p.prior_scale)
     return level, max(scale, 1e-6)
 
