@@ -153,6 +153,10 @@ def _run(
         rejected=tuple(rejected), run_id=run_id,
     )
     store.finish_run(run_id, {**counts, "rejected": len(rejected)})
+    if job.code and (counts["new"] or counts["updated"] or counts["near_duplicate"]):
+        from .trends import update
+
+        update(store, options)  # series and alerts follow the new articles
     return report
 
 

@@ -281,7 +281,7 @@ def test_migration_from_a_version_2_store(
     con.close()
     monkeypatch.undo()
     with open_store(db_path, opts) as st:
-        assert st.schema_version() == schema.latest_version() == 3
+        assert st.schema_version() == schema.latest_version() >= 3
         assert isinstance(st, LocalStore)
         with st._reader() as cur:
             assert cur.execute("SELECT source_key, target_key FROM mentions").fetchall() == \

@@ -39,9 +39,8 @@ or the caller says so (``recap_cue=True``). A future date is never background.
 
 from __future__ import annotations
 
-import functools
-
 import calendar
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta

@@ -41,6 +41,15 @@ def setting_of(spans: Sequence[Sequence[ActorSpan]], dictionary: ActorDictionary
     return code if count >= 2 else ""
 
 
+def _part_of_name(text: str, matched: str, actor: Actor) -> bool:
+    """"Milan Radoičić", "Chelsea Clinton": a bare place read inside an unknown proper name."""
+    if actor.role is not None or not matched:
+        return False
+    at = text.find(matched)
+    after = text[at + len(matched):].lstrip() if at >= 0 else ""
+    return bool(after) and after[0].isupper()
+
+
 @dataclass
 class ArticleActors:
     """Per-article actor state while the coder walks the sentences in order."""
@@ -92,7 +101,7 @@ class ArticleActors:
                 span = group[0]
                 return replace(span.actor, span=(span.start, span.end))
         match = resolve_actor(text, self.dictionary, date=self.when, context=self.setting_name)
-        if match is not None:
+        if match is not None and not _part_of_name(text, match.matched, match.actor):
             return replace(match.actor, span=(start, end))
         return None
 

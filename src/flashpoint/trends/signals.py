@@ -8,7 +8,8 @@ Channels: ``material`` = QuadClass 4 events (troops, attacks), ``verbal`` = Quad
 Baseline with a cold-start prior.  With n baseline days, level m and spread s of the baseline
 (the mean winsorised at median + 3·s, and the larger of 1.4826·MAD and the Poisson spread
 sqrt(mean), because sparse counts have a MAD of 0), shrink towards the prior (level 0,
-spread ``prior_scale``) with weight w = n / (n + ``prior_days``):  level = w·m,  scale = sqrt(w·s² + (1 - w)·prior_scale²).
+spread ``prior_scale``) with weight w = n / (n + ``prior_days``):
+level = w·m,  scale = sqrt(w·s² + (1 - w)·prior_scale²).
 So a dyad with little history is judged against "almost nothing happens" with a small spread:
 one conflict event on a quiet dyad is news; on a dyad with a steady rate of conflict, it is not.
 
