@@ -19,10 +19,18 @@ install: $(STAMP)
 
 run: install
 	$(PY) examples/ingest_sample.py --db $(DB)
-	$(FP) stats --db $(DB)
 	@echo
-	@echo "Store: $(DB). Look inside:  $(FP) articles --db $(DB)"
-	@echo "Open the dashboard:        $(FP) serve --db $(DB)   (then http://127.0.0.1:8000)"
+	@echo "Top escalating dyads:"
+	$(FP) dyads --db $(DB) --top 10
+	@echo
+	$(FP) alerts --db $(DB) --limit 10
+	@echo
+	@echo "Store: $(DB). Look inside:  $(FP) events --db $(DB) --dyad SRB:KSV"
+	@if $(FP) serve --help >/dev/null 2>&1; then \
+	  echo "Open the dashboard:        $(FP) serve --db $(DB)   (then http://127.0.0.1:8000)"; \
+	else \
+	  echo "The dashboard (flashpoint serve) is not built yet; use the commands above."; \
+	fi
 
 test: install
 	$(PY) -m pytest -q
