@@ -34,7 +34,6 @@ import hashlib
 import io
 import json
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -62,6 +61,7 @@ WEBHOOK_TRIES = 3
 WEBHOOK_BACKOFF = 1.0  # seconds before the 2nd try; doubled for each further try
 MAX_ITEMS_PER_FEED = 500  # a feed claiming more items is cut (a hostile or broken feed)
 ALERT_SCAN_LIMIT = 10_000
+NAP = 0.25  # seconds: how quickly the default sleep notices stop()
 
 
 def read_feeds_file(path: str | os.PathLike[str]) -> list[str]:
@@ -98,7 +98,7 @@ def state_path_for(db: str) -> Path | None:
 def parse_interval(value: str) -> float:
     """``"60s"``, ``"5m"``, ``"1h"`` or a plain number of seconds -> seconds."""
     text = value.strip().lower()
-    scale = {"s": 1.0, "m": 60.0, "h": 3600.0}.get(text[-1:], None)
+    scale = {"s": 1.0, "m": 60.0, "h": 3600.0}.get(text[-1:])
     number = text[:-1] if scale is not None else text
     try:
         seconds = float(number) * (scale or 1.0)
@@ -116,7 +116,7 @@ class WatchState:
 
     items: dict[str, str] = field(default_factory=dict)  # item key -> first seen (ISO)
     files: dict[str, list[int]] = field(default_factory=dict)  # path -> [mtime_ns, size]
-    alerts: dict[str, list[Any]] = field(default_factory=dict)  # alert_id -> [revision, day]
+    alerts: dict[str, list[Any]] = field(default_factory=dict)  # id -> [revision, as_of ISO]
     fresh: bool = True  # no state existed: record current alerts instead of replaying them
 
     @classmethod
@@ -148,8 +148,8 @@ class WatchState:
         cutoff = now - timedelta(days=window_days)
         self.items = {k: v for k, v in self.items.items()
                       if datetime.fromisoformat(v) >= cutoff}
-        day_cutoff = cutoff.date().isoformat()
-        self.alerts = {k: v for k, v in self.alerts.items() if str(v[1]) >= day_cutoff}
+        self.alerts = {k: v for k, v in self.alerts.items()
+                       if datetime.fromisoformat(str(v[1])) >= cutoff}
         self.files = {p: v for p, v in self.files.items() if os.path.exists(p)}
 
 
@@ -239,8 +239,8 @@ class Watcher:
         self._emit = emit or (lambda _line: None)
         self._log = log or (lambda _line: None)
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._stop = threading.Event()
-        self._sleep = sleep or self._stop.wait
+        self._stopping = False
+        self._sleep = sleep or self._nap
         self.state_path = state_path if state_path is not None else state_path_for(store.path)
         self.state = WatchState.load(self.state_path)
         if replay:
@@ -258,12 +258,22 @@ class Watcher:
             self.webhook.close()
 
     def stop(self) -> None:
-        """Ask the loop to end after the current step (safe from a signal handler)."""
-        self._stop.set()
+        """Ask the loop to end after the current step (safe from a signal handler: it only
+        sets a flag, which the loop and the default sleep check)."""
+        self._stopping = True
 
     @property
     def stopping(self) -> bool:
-        return self._stop.is_set()
+        return self._stopping
+
+    def _nap(self, seconds: float) -> None:
+        """Sleep in short slices so that ``stop()`` ends the wait within ``NAP`` seconds."""
+        end = time.monotonic() + seconds
+        while not self._stopping:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(NAP, left))
 
     def run(self, interval: float, *, once: bool = False) -> int:
         """Run cycles every ``interval`` seconds until ``stop()`` (or one with ``once``);
@@ -410,13 +420,15 @@ class Watcher:
     # -- alerts -----------------------------------------------------------------------------
 
     def _recent_alerts(self) -> list[Alert]:
-        since = (self._clock() - timedelta(days=self.options.dedup_window_days)).date()
-        return self.store.alerts(since=since, limit=ALERT_SCAN_LIMIT)
+        """Latest revisions stored within the window (by when they were stored, not by the
+        alert's day: an archive ingested today gives old days but new alerts)."""
+        cutoff = self._clock() - timedelta(days=self.options.dedup_window_days)
+        return [a for a in self.store.alerts(limit=ALERT_SCAN_LIMIT) if a.as_of >= cutoff]
 
     def _baseline_alerts(self) -> None:
         try:
             for alert in self._recent_alerts():
-                self.state.alerts[alert.alert_id] = [alert.revision, alert.day]
+                self.state.alerts[alert.alert_id] = [alert.revision, alert.as_of.isoformat()]
         except FlashpointError as exc:
             self._log(f"alerts: {exc.message}")
             return
@@ -434,7 +446,7 @@ class Watcher:
             seen = self.state.alerts.get(alert.alert_id)
             if seen is not None and int(seen[0]) >= alert.revision:
                 continue
-            self.state.alerts[alert.alert_id] = [alert.revision, alert.day]
+            self.state.alerts[alert.alert_id] = [alert.revision, alert.as_of.isoformat()]
             if not self.watchlist.matches(alert):
                 continue
             reported.append(alert)
