@@ -208,3 +208,4 @@ def stats(ctx: click.Context, db: str | None) -> None:
 # The coding commands live in their own module; importing it registers them on ``main``.
 from . import cli_coding as _cli_coding  # noqa: E402,F401
 from . import cli_trends as _cli_trends  # noqa: E402,F401
+from . import cli_watch as _cli_watch  # noqa: E402,F401

@@ -387,3 +387,19 @@ def test_loopback_feed_through_http_fetcher_and_the_cli(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_items_polled_when_stop_comes_are_not_marked_seen() -> None:
+    fetcher = FakeFetcher(ITEMS[:1])
+    with open_store(":memory:", OPTS) as store:
+        watcher, _out, _err = _watcher(store, feeds=[FEED_URL, DOWN_URL], fetcher=fetcher)
+        original = fetcher.fetch
+
+        def fetch(url: str) -> FetchResult:
+            if url == DOWN_URL:
+                watcher.stop()  # SIGTERM arrives while the second feed is polled
+            return original(url)
+
+        fetcher.fetch = fetch  # type: ignore[method-assign]
+        stopped = watcher.cycle()
+        assert (stopped.new_items, stopped.ingest, watcher.state.items) == (1, None, {})

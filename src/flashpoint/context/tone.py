@@ -3,7 +3,9 @@
 GDELT's tone is the percentage of positive words minus the percentage of negative words
 (range −100..+100, news mostly between −10 and +5).  We compute the same quantity with VADER's
 lexicon (it ships inside ``vaderSentiment``, offline) as the word list: a word with a positive
-valence counts as positive, a negative one as negative.  So a text in which 6 % of the words are
+valence counts as positive, a negative one as negative — except capitalised words inside a
+sentence (names: "United States") and the news words listed in ``data/tone_neutral.txt``
+("party", "security", "advanced" …) that the general lexicon scores but news uses neutrally.  So a text in which 6 % of the words are
 negative and 2 % positive scores −4, as GDELT would.
 """
 
@@ -14,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 MAX_SENTENCE_CHARS = 2_000
-_WORD = re.compile(r"[a-z][a-z']*")
+_CASED_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
 @functools.cache
@@ -25,11 +27,28 @@ def _lexicon() -> dict[str, float]:
     return dict(SentimentIntensityAnalyzer().lexicon)
 
 
+@functools.cache
+def _neutral() -> frozenset[str]:
+    """News words the general lexicon scores but that carry no tone in news (data file)."""
+    from importlib import resources
+
+    text = (resources.files("flashpoint.context") / "data" / "tone_neutral.txt").read_text(
+        encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines()
+                     if w.strip() and not w.startswith("#"))
+
+
 def _counts(sentence: str) -> tuple[int, int, int]:
     lex = _lexicon()
+    neutral = _neutral()
     pos = neg = 0
-    words = _WORD.findall(sentence[:MAX_SENTENCE_CHARS].lower())
-    for w in words:
+    found = _CASED_WORD.findall(sentence[:MAX_SENTENCE_CHARS])
+    words = []
+    for i, raw in enumerate(found):
+        w = raw.lower()
+        words.append(w)
+        if w in neutral or (i > 0 and raw[0].isupper()):
+            continue  # institution words, and names ("United States", "Hope Street")
         v = lex.get(w)
         if v is None:
             continue

@@ -317,7 +317,9 @@ class Watcher:
             item_keys += keys
         files = [] if self.stopping else self._new_files()
         report.new_items, report.new_files = len(records), len(files)
-        if (records or files) and not self.stopping:
+        if self.stopping:
+            item_keys, files = [], []  # not ingested: taken again on the next start
+        elif records or files:
             report.ingest = self._ingest(records, files)
             if report.ingest is None:
                 report.errors += 1
