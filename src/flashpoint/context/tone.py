@@ -5,8 +5,8 @@ GDELT's tone is the percentage of positive words minus the percentage of negativ
 lexicon (it ships inside ``vaderSentiment``, offline) as the word list: a word with a positive
 valence counts as positive, a negative one as negative — except capitalised words inside a
 sentence (names: "United States") and the news words listed in ``data/tone_neutral.txt``
-("party", "security", "advanced" …) that the general lexicon scores but news uses neutrally.  So a text in which 6 % of the words are
-negative and 2 % positive scores −4, as GDELT would.
+("party", "security", "advanced" …) that the general lexicon scores but news uses neutrally.
+So a text in which 6 % of the words are negative and 2 % positive scores −4, as GDELT would.
 """
 
 from __future__ import annotations
