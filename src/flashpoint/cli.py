@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import ConfigError, FlashpointError
+from .model import Rejection
 from .options import Options
 from .output import render
 from .version import __version__
@@ -115,10 +116,19 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], published: str | None,
         report = run_ingest(list(inputs), options=opts, published=when, source=source,
                             stdin=sys.stdin.buffer, progress=progress)
     for rej in report.rejected:
-        click.echo(f"rejected: {rej.origin}: {rej.reason} — {rej.detail}", err=True)
+        click.echo(rejection_line(rej), err=True)
     click.echo(report.summary())
     if report.rejected:
         sys.exit(EXIT_REJECTED)
+
+
+def rejection_line(rej: Rejection) -> str:
+    """``rejected: <origin>: <reason> — <what was wrong and the fix>`` (origin said once)."""
+    detail = rej.detail
+    if detail.startswith(rej.origin + ": "):
+        detail = detail[len(rej.origin) + 2:]
+    return f"rejected: {rej.origin}: {rej.reason} — {detail}" if detail else \
+        f"rejected: {rej.origin}: {rej.reason}"
 
 
 class _progress:

@@ -13,8 +13,17 @@ from typing import IO, Any
 
 import click
 
-from .cli import EXIT_ERROR, EXIT_REJECTED, _options, boundary, db_option, main, parse_when
-from .errors import ConfigError
+from .cli import (
+    EXIT_ERROR,
+    EXIT_REJECTED,
+    _options,
+    boundary,
+    db_option,
+    main,
+    parse_when,
+    rejection_line,
+)
+from .errors import ConfigError, FlashpointError
 from .model import Mention, actor_key
 from .output import as_dict, render
 
@@ -33,9 +42,11 @@ def mention_record(m: Mention) -> dict[str, Any]:
 
 @main.command("code")
 @click.argument("source", default="-", required=False)
+@click.option("--min-chars", type=int, default=20, show_default=True,
+              help="Shorter texts are rejected (ingest uses min_text_chars, 200).")
 @click.pass_context
 @boundary
-def code_cmd(ctx: click.Context, source: str) -> None:
+def code_cmd(ctx: click.Context, source: str, min_chars: int) -> None:
     """Code article JSONL (FILE or - for stdin) and print one mention JSON per line.
 
     Each input line: {"id", "text"|"html", "title", "url", "published", "source"}. No store is
@@ -46,13 +57,13 @@ def code_cmd(ctx: click.Context, source: str) -> None:
     from .model import RawDocument, Rejection
     from .sources import iter_documents
 
-    opts = _options(ctx)
+    opts = _options(ctx, min_text_chars=min_chars)
     stream: IO[bytes] = sys.stdin.buffer
     docs: list[RawDocument] = []
     failed = 0
     for item in iter_documents(source, opts, stdin=stream):
         if isinstance(item, Rejection):
-            click.echo(f"rejected: {item.origin}: {item.reason} — {item.detail}", err=True)
+            click.echo(rejection_line(item), err=True)
             failed += 1
         else:
             docs.append(item)
@@ -60,10 +71,8 @@ def code_cmd(ctx: click.Context, source: str) -> None:
     for doc in docs:
         try:
             articles.append(clean(doc, opts))
-        except ConfigError:
-            raise
-        except Exception as exc:  # one bad record never stops the others
-            click.echo(f"rejected: {doc.origin}: {exc}", err=True)
+        except FlashpointError as exc:  # one bad record never stops the others
+            click.echo(f"rejected: {exc.message}", err=True)
             failed += 1
     for coded in code_articles(articles, opts):
         if coded.skipped:

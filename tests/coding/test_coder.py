@@ -139,3 +139,59 @@ def test_article_tone_is_on_gdelt_scale() -> None:
         "The two governments signed a trade agreement on Friday and praised the progress "
         "made by their negotiators over the past year, officials said.", "u", PUB))
     assert calm.tone is not None and 0 < calm.tone < 20
+
+
+def test_background_acts_are_not_coded_beside_the_main_act() -> None:
+    # The raids are the reason of the complaint; the killing describes the raids.
+    ms = code("Egypt protested to Israel over two air raids on Gaza that killed 12 people.")
+    assert happened(ms) == [("EGY", "ISR", "11")]
+    # Alone, the same kind of act is still coded.
+    assert "19" in [root for _, _, root in happened(code("Israel attacked Gaza."))]
+
+
+def test_relative_clause_act_of_a_participant_is_background() -> None:
+    ms = code("Militants who had killed a police officer attacked a Nigerian army base.")
+    assert [m.cameo_root for m in ms if not m.negated] == ["19"]
+
+
+def test_place_in_the_act_phrase_beats_a_nameless_group_as_target() -> None:
+    ms = code("Turkey refused to deploy peacekeepers in Syria.")
+    m = next(m for m in ms if m.cameo_root == "12" and not m.negated)
+    assert m.target is not None and m.target.country == "SYR"
+    assert m.target.code == "SYR"  # the place, not "Syrian peacekeepers"
+
+
+def test_nameless_group_takes_the_country_its_phrase_names() -> None:
+    ms = code("Workers affiliated with a Serbian trade union went on strike on Monday.")
+    m = next(m for m in ms if m.cameo_root == "14")
+    assert (m.source.code, m.source.country) == ("SRBLAB", "SRB")
+
+
+def test_code_command_prints_mentions_with_input_ids() -> None:
+    """Issue 3: `flashpoint code` reads article JSONL and prints one mention JSON per line."""
+    import json
+    import subprocess
+    import sys
+
+    record = {"id": "a1", "title": "t", "url": "https://x.example/a1",
+              "published": "2023-09-30T10:00:00+02:00",
+              "text": "Serbian troops attacked a Kosovo police patrol near Jarinje on Friday, "
+                      "killing two officers."}
+    out = subprocess.run([sys.executable, "-m", "flashpoint", "code", "-"],
+                         input=json.dumps(record) + "\n{\"id\": \"bad\"}\n", text=True,
+                         capture_output=True, timeout=300)
+    assert out.returncode == 1  # the second record was rejected, the first still coded
+    assert "stdin:2: missing-field" in out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    m = next(r for r in rows if r["cameo_root"] == "19")
+    assert m["article_id"] == "a1" and m["dyad"] == {"source": "SRB", "target": "KSV"}
+    assert m["event_date"] == "2023-09-29" and m["magnitude"]["dead"] == 2
+    assert m["location"]["country"] == "KSV"
+
+
+def test_refusals_intentions_and_demands() -> None:
+    assert ("SRB", "KSV", "12") in happened(code("Serbia will not lift the blockade of Kosovo."))
+    got = happened(code("NATO will send more peacekeepers to Kosovo, Stoltenberg said."))
+    assert any(g[0] == "NAT" and g[2] == "03" for g in got)
+    got = happened(code("Serbia must withdraw its troops, the U.S. State Department said."))
+    assert ("USA", "SRB", "10") in got

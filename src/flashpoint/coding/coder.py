@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..context.quotes import speaker_at
@@ -170,6 +170,13 @@ class _ArticleCoder:
                     break
         if actor is None:
             return None
+        if not _informative(actor):
+            # A nameless group takes the country of an actor its whole phrase names: "workers
+            # affiliated with the Serbian union" (not of a place: "peacekeepers in Iraq").
+            right = tok.right_edge
+            country = self.actors.country_within(tok.left_edge.idx, right.idx + len(right.text))
+            if country is not None:
+                actor = replace(actor, country=country, code=country + actor.code)
         return actor, actor.span or (span.start_char, span.end_char)
 
     def _reported_speaker(self, tok: Token, doc: Doc) -> tuple[Actor, tuple[int, int]] | None:
@@ -187,19 +194,25 @@ class _ArticleCoder:
                 return self.actor_for(subj, doc)
         return None
 
-    def actors_for(self, heads: Iterable[tuple[Token, str]], doc: Doc, exclude: str | None = None
+    def actors_for(self, heads: Iterable[tuple[Token, str]], doc: Doc, exclude: str | None = None,
+                   informative: bool = False
                    ) -> tuple[list[tuple[Actor, tuple[int, int]]], str]:
         """The actors of the first candidate head that resolves (``exclude``: the source's code;
-        a part of the source does not count — "NATO … bolster KFOR" looks further)."""
+        a part of the source does not count — "NATO … bolster KFOR" looks further).
+        ``informative``: a head naming a country or organisation wins over an earlier nameless
+        group ("deployed peacekeepers to Iraq": Iraq, not the peacekeepers)."""
+        first: tuple[list[tuple[Actor, tuple[int, int]]], str] = ([], "")
         for head, via in heads:
             found = []
             for tok in with_conjuncts(head):
                 got = self.actor_for(tok, doc)
                 if got is not None and not (exclude and _part_of(got[0].code, exclude)):
                     found.append(got)
-            if found:
+            if found and (not informative or any(_informative(a) for a, _ in found)):
                 return found, via
-        return [], ""
+            if found and not first[0]:
+                first = (found, via)
+        return first
 
     def code(self, sentences: Sequence[Sentence], docs: dict[int, Doc]) -> list[Mention]:
         mentions: list[Mention] = []
@@ -215,8 +228,17 @@ class _ArticleCoder:
             self.quote_speaker = (
                 (lambda pos, start=sent.start: speaker_at(self.quotes, start + pos))
                 if self.quotes else None)
-            for frame in frames(doc, self.ctx.lexicon):
-                for m in self.mentions_of(frame, sent, doc):
+            found = frames(doc, self.ctx.lexicon)
+            coded: dict[int, list[Mention]] = {}
+            main_act = False
+            for n, frame in sorted(enumerate(found), key=lambda nf: nf[1].secondary):
+                if frame.secondary and main_act:
+                    break  # the main clause reports the act; the rest is background
+                coded[n] = self.mentions_of(frame, sent, doc)
+                main_act = main_act or (not frame.secondary
+                                        and any(not m.negated for m in coded[n]))
+            for n, frame in enumerate(found):
+                for m in coded.get(n, []):
                     key = (sent.index, frame.trigger.i, m.source.code,
                            m.target.code if m.target else "", m.cameo)
                     if key not in seen:
@@ -230,7 +252,17 @@ class _ArticleCoder:
         if not sources:
             return []
         skey = actor_key(sources[0][0])
-        targets, tvia = self.actors_for(frame.targets, doc, exclude=sources[0][0].code)
+        targets, tvia = self.actors_for(frame.targets, doc, exclude=sources[0][0].code,
+                                        informative=True)
+        wants_target = any(s.kind != "none" for s in frame.rule.target)
+        if wants_target and (not targets or not _informative(targets[0][0])):
+            # "refused to deploy peacekeepers in Iraq", "threatened to impose a curfew in
+            # Algiers": the place the act's own phrase names, over a nameless group.
+            trig = frame.trigger
+            local = self.actors.place_actor((trig.left_edge.idx, trig.right_edge.idx
+                                             + len(trig.right_edge.text)))
+            if local is not None:
+                targets, tvia = [(local, local.span or (0, 0))], "local-place"
         if not targets and (frame.rule.cameo[:2] in _PLACE_TARGET_ROOTS
                             or frame.rule.cameo in _PLACE_TARGET_CODES):
             place = self.actors.place_actor()
@@ -245,7 +277,6 @@ class _ArticleCoder:
             # source's own state ("Egyptian demonstrators rioted" → EGY→EGY).
             own = sources[0][0].country
             targets, tvia = [(Actor(text=own, code=own, country=own), (0, 0))], "domestic"
-        wants_target = any(s.kind != "none" for s in frame.rule.target)
         pairs: list[tuple[tuple[Actor, tuple[int, int]], tuple[Actor, tuple[int, int]] | None]]
         if targets:
             pairs = [(s, t) for s in sources for t in targets]
@@ -308,8 +339,6 @@ class _ArticleCoder:
 
 
 def _with_span(actor: Actor, span: tuple[int, int]) -> Actor:
-    from dataclasses import replace
-
     return replace(actor, span=span)
 
 
@@ -334,6 +363,11 @@ def _date_scope(trigger: Token) -> tuple[int, int]:
 def _part_of(code: str, source: str) -> bool:
     """``code`` is the source itself or one of its parts (SRB / SRBMIL, NATO / NATO's force)."""
     return code.startswith(source) or source.startswith(code)
+
+
+def _informative(actor: Actor) -> bool:
+    """An actor that names a country or an organisation, not just a kind of people."""
+    return bool(actor.country or actor.group)
 
 
 def _same_actor(a: Actor, b: Actor) -> bool:

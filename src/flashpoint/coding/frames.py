@@ -50,6 +50,7 @@ class Frame:
     passive: bool
     refusal: bool = False  # a negated cooperative act stated as a refusal ("will not lift")
     intent: bool = False  # a stated intention ("will support", "pledged to send", "agreed to")
+    secondary: bool = False  # background or descriptive act (see ``is_secondary``)
 
 
 def _lemma(tok: Token) -> str:
@@ -327,9 +328,43 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
         hypothetical = not negated and _hypothetical(tok)
         out.append(Frame(tok, rule, tuple(sources), tuple(targets), negated, hypothetical,
                          passive, refusal=negated and _refusal(tok),
-                         intent=hypothetical and _intent(tok)))
+                         intent=hypothetical and _intent(tok), secondary=is_secondary(tok)))
     out.extend(_modal_demands(doc, matched, lexicon))
     return out
+
+
+# Prepositions whose nominal object is the occasion or reason of the reported act, not a new act:
+# "complained over air raids", "in retaliation for an attack", "after protests by X".
+_BACKGROUND_PREPS = frozenset({"over", "for", "after", "since", "following", "despite", "about",
+                               "against", "of", "amid", "during", "before", "because",
+                               "in", "at", "to", "from", "by", "with", "on"})
+
+
+def is_secondary(tok: Token) -> bool:
+    """An act that elaborates or explains the sentence's main act rather than reporting a new
+    one: inside a relative clause or a participle describing a participant ("men who had killed
+    a police officer", "inspectors probing sites"), an adverbial clause ("after a jet shot
+    down", "killing 20 people", "to show their disapproval"), a complement of a noun ("an
+    admission that forces murdered"), or a nominal act under a preposition ("complained over
+    two air raids").  The coder drops these when the sentence's main clause has a coded act."""
+    node = tok
+    if tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        gov = tok.head.head
+        if _lemma(tok.head) in _BACKGROUND_PREPS and not (
+                _lemma(tok.head) in LIGHT_PREPS and gov.pos_ in {"VERB", "AUX"}):
+            return True
+    for _ in range(12):
+        head = node.head
+        if head is node:
+            return False
+        if node.dep_ in {"relcl", "acl", "advcl"}:
+            return True
+        if node.dep_ == "ccomp" and head.pos_ in {"NOUN", "PROPN"}:
+            return True
+        if node.dep_ == "pcomp" and _lemma(head) in _BACKGROUND_PREPS - LIGHT_PREPS:
+            return True
+        node = head
+    return False
 
 
 def _purpose_of_protest(tok: Token, matched: dict[int, Rule]) -> bool:

@@ -105,10 +105,19 @@ class ArticleActors:
             return replace(match.actor, span=(start, end))
         return None
 
-    def place_actor(self) -> Actor | None:
-        """The country of the first place the current sentence locates something in."""
+    def country_within(self, start: int, end: int) -> str | None:
+        """The country of the first actor (not a mere place) named inside [start, end)."""
         for s in self.current:
-            if s.locative and s.actor.country:
+            if start <= s.start and s.end <= end and s.actor.country and not s.locative:
+                return s.actor.country
+        return None
+
+    def place_actor(self, within: tuple[int, int] | None = None) -> Actor | None:
+        """The country of the first place the current sentence (or its character range
+        ``within``) locates something in."""
+        lo, hi = within or (0, 1 << 30)
+        for s in self.current:
+            if s.locative and s.actor.country and lo <= s.start and s.end <= hi:
                 return Actor(text=s.text, code=s.actor.country, country=s.actor.country,
                              span=(s.start, s.end))
         return None

@@ -13,7 +13,8 @@ and a quiet day is never inflated.
 
 from __future__ import annotations
 
-import statistics
+import bisect
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -70,20 +71,37 @@ class DyadSeries:
         return [weeks[k] for k in sorted(weeks)]
 
 
-def normalised(days: Sequence[DyadDay], values: Sequence[float],
-               window: int = 90) -> list[float]:
-    """``values`` scaled for coverage (see the module docstring); uncovered days give 0."""
+def coverage_factors(days: Sequence[DyadDay], window: int = 90) -> list[float]:
+    """Per day, the factor ``min(1, ref / volume)`` of the module docstring (0 when uncovered).
+
+    ``ref`` is the median volume of the last ``window`` covered days before the day, kept in a
+    sorted window (O(window) per day, no re-sorting), so a year of days costs milliseconds."""
     out: list[float] = []
-    history: list[int] = []
-    for d, v in zip(days, values, strict=True):
+    recent: deque[int] = deque()
+    ordered: list[int] = []
+    for d in days:
         if not d.covered:
             out.append(0.0)
             continue
-        ref = statistics.median(history[-window:]) if history else d.volume
-        factor = min(1.0, ref / d.volume) if d.volume > 0 and ref > 0 else 1.0
-        out.append(v * factor)
-        history.append(d.volume)
+        if ordered:
+            mid = len(ordered) // 2
+            ref = (ordered[mid] if len(ordered) % 2
+                   else (ordered[mid - 1] + ordered[mid]) / 2)
+        else:
+            ref = d.volume
+        out.append(min(1.0, ref / d.volume) if d.volume > 0 and ref > 0 else 1.0)
+        recent.append(d.volume)
+        bisect.insort(ordered, d.volume)
+        if len(recent) > window:
+            del ordered[bisect.bisect_left(ordered, recent.popleft())]
     return out
+
+
+def normalised(days: Sequence[DyadDay], values: Sequence[float],
+               window: int = 90) -> list[float]:
+    """``values`` scaled for coverage (see the module docstring); uncovered days give 0."""
+    factors = coverage_factors(days, window)
+    return [v * f for v, f in zip(values, factors, strict=True)]
 
 
 def build(
