@@ -93,12 +93,10 @@ def tokenize(text: str) -> list[Token]:
         if len(word) > 2 and _POSSESSIVE.search(word):
             parts = [(start, end - 2, word[:-2]), (end - 2, end, word[-2:])]
         for s, e, w in parts:
-            if prev_end is None:
-                joined = False
-            elif s - prev_end <= 1 and (s == prev_end or text[prev_end] == " "):
-                joined = True  # the common case, without the regex
-            else:
-                joined = _JOINABLE.fullmatch(text, prev_end, s) is not None
+            # one plain space (the common case) needs no regex
+            joined = prev_end is not None and (
+                (s - prev_end == 1 and text[prev_end] == " ") or s == prev_end
+                or _JOINABLE.fullmatch(text, prev_end, s) is not None)
             out.append(Token(s, e, w, w if w.isascii() else fold(w), joined))
             prev_end = e
     return out

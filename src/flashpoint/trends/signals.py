@@ -66,14 +66,14 @@ NEAR_SD = 1.5
 @dataclass(frozen=True, slots=True)
 class SignalParams:
     baseline_days: int = 90
-    prior_days: float = 7.0
+    prior_days: float = 2.0
     prior_rate: float = 1e-4  # events/day of "almost nothing happens"
     z_spike: float = 3.4  # calibrated with bench/alerts.py (see its docstring)
     z_sustained: float = 3.4
     sustained_days: tuple[int, ...] = (2, 3)
     min_dispersion_days: int = 14
     weekly_prior: float = 10.0
-    winsor_spreads: float = 3.0
+    winsor_spreads: float = 4.0
     release_days: int = 7
     retrigger_quiet: int = 2
     after_conflict_days: int = 14
@@ -211,7 +211,7 @@ class _Window:
         o = self.ordered
         med = o[n // 2] if n % 2 else (o[n // 2 - 1] + o[n // 2]) / 2
         spread = max((o[(3 * n) // 4] - o[n // 4]) / 1.349, math.sqrt(sum(self.total) / n))
-        cap = med + p.winsor_spreads * spread
+        cap = med + p.winsor_spreads * spread + 1
         sums, within = [0.0, 0.0], 0.0
         for g, values in enumerate(self.groups):
             tail = values[bisect.bisect_right(values, cap):]  # the few values above the cap
