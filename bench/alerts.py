@@ -13,6 +13,8 @@ The synthetic year, per dyad (365 days from 2023-01-01, seeded, pure Python):
   Poisson(k·σ) (a rise is random too); σ is the robust SD of the dyad's own baseline counts,
   max(1.4826·MAD, sqrt(mean), 0.5) — sqrt(mean) because sparse counts have a MAD of 0, and at
   least half an event a day, below which a "rise" is no rise.  Plant days are covered.
+  ``--fixed`` adds exactly round(k·σ) events a day instead (the first version of this bench):
+  an easier, noise-free rise.
 
 Figures: recall per effect size = an episode of the verbal escalation channel starting within
 the 2-day detection window [onset, onset + 2]; false alerts = episodes starting after a 28-day
@@ -62,7 +64,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
         k += 1
 
 
-def make_dyad(rng: random.Random, effect: int) -> Dyad:
+def make_dyad(rng: random.Random, effect: int, fixed: bool = False) -> Dyad:
     """One synthetic dyad-year (see the module docstring)."""
     mu = math.exp(rng.uniform(math.log(0.1), math.log(5.0)))
     size = rng.uniform(1.5, 20.0)
@@ -87,7 +89,7 @@ def make_dyad(rng: random.Random, effect: int) -> Dyad:
         sigma = max(1.4826 * mad, math.sqrt(statistics.fmean(counts)), 0.5)
         onset = rng.randrange(120, 350)
         for d in range(onset, onset + 5):
-            counts[d] += _poisson(rng, effect * sigma)
+            counts[d] += round(effect * sigma) if fixed else _poisson(rng, effect * sigma)
             covered[d] = True
     return Dyad(tuple(c if cov else 0 for c, cov in zip(counts, covered, strict=True)),
                 tuple(covered), effect, onset)
@@ -109,9 +111,9 @@ def store_rows(dyad: Dyad) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return rows, arows
 
 
-def run(dyads: int, seed: int, params: SignalParams) -> dict[str, float]:
+def run(dyads: int, seed: int, params: SignalParams, fixed: bool = False) -> dict[str, float]:
     rng = random.Random(seed)
-    made = [make_dyad(rng, EFFECTS[i % len(EFFECTS)]) for i in range(dyads)]
+    made = [make_dyad(rng, EFFECTS[i % len(EFFECTS)], fixed) for i in range(dyads)]
     shaped = [store_rows(d) for d in made]
     end = START + timedelta(days=DAYS - 1)
     started = time.perf_counter()
@@ -139,9 +141,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dyads", type=int, default=500)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fixed", action="store_true",
+                    help="plant exactly round(k·σ) extra events a day (the first bench's rise)")
     args = ap.parse_args()
-    print(f"{args.dyads} dyads x {DAYS} days, seed {args.seed}:",
-          run(args.dyads, args.seed, SignalParams()))
+    print(f"{args.dyads} dyads x {DAYS} days, seed {args.seed}, "
+          f"{'fixed' if args.fixed else 'Poisson'} rises:",
+          run(args.dyads, args.seed, SignalParams(), args.fixed))
 
 
 if __name__ == "__main__":

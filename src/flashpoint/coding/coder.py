@@ -206,8 +206,11 @@ class _ArticleCoder:
             found = []
             for tok in with_conjuncts(head):
                 got = self.actor_for(tok, doc)
-                if got is not None and not (exclude and _part_of(got[0].code, exclude)):
-                    found.append(got)
+                if got is None or (exclude and _part_of(got[0].code, exclude)):
+                    continue
+                if via == "modifier" and not (_informative(got[0]) or got[0].name):
+                    continue  # "a missile attack", "a general strike": a kind, not a doer
+                found.append(got)
             if found and (not informative or any(_informative(a) for a, _ in found)):
                 return found, via
             if found and not first[0]:

@@ -151,8 +151,18 @@ def match_rule(tok: Token, lexicon: Lexicon) -> Rule | None:
     return best
 
 
+def _first_conjunct(noun: Token) -> Token:
+    """"artillery, mortar and rocket fire": the conjunct that holds the phrase's role."""
+    for _ in range(8):
+        if noun.dep_ != "conj" or noun.head is noun or noun.head.pos_ not in {"NOUN", "PROPN"}:
+            break
+        noun = noun.head
+    return noun
+
+
 def _governor(noun: Token) -> int | None:
     """The verb a nominal trigger is the object of (directly or through a preposition)."""
+    noun = _first_conjunct(noun)
     head = noun.head
     if noun.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
         return int(head.i)
@@ -209,6 +219,7 @@ def noun_sources(noun: Token) -> list[tuple[Token, str]]:
     out += [(o, "by") for o in _prep_objects(noun, {"by", "from"})]
     out += [(c, "modifier") for c in noun.children
             if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"PROPN", "ADJ", "NOUN"}]
+    noun = _first_conjunct(noun)
     head = noun.head
     if noun.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
         out += verb_subjects(head)
@@ -254,7 +265,33 @@ def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]
                     if s.pos_ != "PRON"]
         out += [(o, "fallback-prep") for o in deep_prep_objects(tok, FALLBACK_PREPS)
                 if all(o is not x for x, _ in out)]
+        out += [(o, "fallback-deep") for o in _chain_participants(tok)
+                if all(o is not x for x, _ in out)]
+        if rule.cameo[:2] == "13":
+            # "threatened to strike unless Israel withdrew": the threat is aimed at the one
+            # whose act would avert it.
+            heads = [tok] + [c for c in tok.children if c.dep_ == "xcomp"]
+            out += [(s, "condition") for h in heads for c in h.children if c.dep_ == "advcl"
+                    and any(m.dep_ == "mark" and _lemma(m) in {"if", "unless"}
+                            for m in c.children)
+                    for s in _children(c, {"nsubj"}) if s.pos_ != "PRON"]
     return out
+
+
+def _chain_participants(tok: Token, depth: int = 3) -> Iterator[Token]:
+    """Objects and prepositional participants of the acts a trigger's complement chain
+    describes: "willing to send material to help defend Saudi Arabia", "agreed to lift
+    embargoes on sales to Iran"."""
+    level = [c for c in tok.children if c.dep_ in {"xcomp", "ccomp"}]
+    for _ in range(depth):
+        nxt: list[Token] = []
+        for verb in level:
+            yield from _children(verb, OBJ)
+            yield from deep_prep_objects(verb, FALLBACK_PREPS)
+            nxt += [c for c in verb.children if c.dep_ in {"xcomp", "ccomp"}
+                    or (c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to"
+                                                  for a in c.children))]
+        level = nxt
 
 
 def _negated(tok: Token) -> bool:

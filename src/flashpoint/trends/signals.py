@@ -48,19 +48,20 @@ Calibrated with ``bench/alerts.py`` (its docstring describes the synthetic year)
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from .series import DyadSeries, coverage_factors
 
+Array = npt.NDArray[np.float64]
 Z_MAX = 38.0  # the z of a tail probability too small for a double
-NEAR_SD = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,148 +122,162 @@ class Episode:
                 "last_day": self.last_fired.isoformat(), "fired_days": len(self.fired_days)}
 
 
-@dataclass(frozen=True, slots=True)
-class _Base:
-    """The baseline of one day: rate on weekdays and at weekends, excess variance, prior-weighted
-    days n + b."""
-
-    n: int
-    rates: tuple[float, float]  # weekday, weekend
-    excess: float
-    weight: float
+def _window_quantile(cum: Array, position: Array, values: Array) -> Array:
+    """Per row, the value at 0-based ``position`` of the sorted window whose cumulative
+    histogram over the sorted distinct ``values`` is ``cum``."""
+    index = (cum <= position[:, None]).sum(axis=1)
+    found: Array = values[np.minimum(index, len(values) - 1)]
+    return found
 
 
-def nb_tail_z(k: int, mean: float, var: float) -> float:
-    """z = Φ⁻¹(1 - P(X >= k)) for X negative binomial with ``mean`` and ``var`` (Poisson when
-    ``var <= mean``); 0 when ``k`` is not above the mean.  Within ``NEAR_SD`` standard
-    deviations of the mean (p > 0.05: never a firing day) the normal approximation
-    (k - mean) / sd stands in for it, which keeps a year of days cheap."""
-    if k <= mean or k <= 0:
-        return 0.0
-    mean = max(mean, 1e-12)
-    near = (k - mean) / math.sqrt(max(var, mean))
-    if near < NEAR_SD:
-        return near
-    if var > mean * (1 + 1e-9):
-        size = mean * mean / (var - mean)
-        q = mean / (size + mean)  # failure probability of the NB
-        log_pk = (math.lgamma(k + size) - math.lgamma(size) - math.lgamma(k + 1)
-                  + size * math.log1p(-q) + k * math.log(q))
-    else:
-        size, q = math.inf, 0.0
-        log_pk = k * math.log(mean) - mean - math.lgamma(k + 1)
-    # P(X >= k) = pmf(k)·(1 + r_k + r_k·r_{k+1} + ...), r_j = pmf(j+1)/pmf(j) < 1 past the mode
-    total, term, j = 1.0, 1.0, k
-    while term > 1e-10 * total and j < k + 10_000:
-        term *= (j + size) / (j + 1) * q if q else mean / (j + 1)
-        total += term
-        j += 1
-    log_p = log_pk + math.log(total)
-    if log_p < -700:
-        return Z_MAX
-    p = math.exp(log_p)
-    return near if p >= 0.05 else min(Z_MAX, -NormalDist().inv_cdf(p))
+def baselines(days: Sequence[date], counts: Sequence[int],
+              p: SignalParams) -> tuple[Array, Array, Array, Array, Array]:
+    """The baseline of each of the covered ``days`` (sorted) from the ``counts`` of the days
+    before it within ``baseline_days``: window size n, weekday and weekend rates, excess
+    variance and prior-weighted days n + b (see the module docstring).
 
-
-def _predictive(base: _Base, days: Sequence[date]) -> tuple[float, float]:
-    """Mean and variance of the sum of the counts of ``days`` under ``base``."""
-    m = len(days)
-    mean = sum(base.rates[d.weekday() >= 5] for d in days)
-    per_day = mean / m + base.excess
-    return mean, m * per_day + m * m * per_day / base.weight
-
-
-class _Window:
-    """The covered days of the last ``baseline_days``: their counts sorted (all days, and per
-    group: weekdays, weekends) with running sums, so each day's baseline is O(window)."""
-
-    def __init__(self) -> None:
-        self.days: deque[tuple[date, int]] = deque()
-        self.ordered: list[int] = []
-        self.groups: tuple[list[int], list[int]] = ([], [])
-        self.total = [0, 0]
-        self.squares = [0, 0]
-
-    def _put(self, day: date, k: int, sign: int) -> None:
-        g = int(day.weekday() >= 5)
-        if sign > 0:
-            bisect.insort(self.ordered, k)
-            bisect.insort(self.groups[g], k)
-        else:
-            del self.ordered[bisect.bisect_left(self.ordered, k)]
-            del self.groups[g][bisect.bisect_left(self.groups[g], k)]
-        self.total[g] += sign * k
-        self.squares[g] += sign * k * k
-
-    def add(self, day: date, k: int) -> None:
-        self.days.append((day, k))
-        self._put(day, k, 1)
-
-    def drop_before(self, day: date, horizon: int) -> None:
-        while self.days and (day - self.days[0][0]).days > horizon:
-            old, k = self.days.popleft()
-            self._put(old, k, -1)
-
-    def baseline(self, p: SignalParams) -> _Base:
-        n = len(self.ordered)
-        a, b = p.prior_rate * p.prior_days, p.prior_days
-        if not n:
-            return _Base(0, (a / b, a / b), 0.0, b)
-        o = self.ordered
-        med = o[n // 2] if n % 2 else (o[n // 2 - 1] + o[n // 2]) / 2
-        spread = max((o[(3 * n) // 4] - o[n // 4]) / 1.349, math.sqrt(sum(self.total) / n))
-        cap = med + p.winsor_spreads * spread + 1
-        sums, within = [0.0, 0.0], 0.0
-        for g, values in enumerate(self.groups):
-            tail = values[bisect.bisect_right(values, cap):]  # the few values above the cap
-            sums[g] = self.total[g] - sum(tail) + cap * len(tail)
-            squares = self.squares[g] - sum(v * v for v in tail) + cap * cap * len(tail)
-            if values:
-                within += squares - sums[g] * sums[g] / len(values)
-        total = sums[0] + sums[1]
-        rate = (total + a) / (n + b)
-        # weekly seasonality: each group's share of the events over its share of the days,
-        # shrunk towards 1 by ``weekly_prior`` pseudo-events
-        rates = []
-        for g, values in enumerate(self.groups):
-            share = len(values) / n
-            factor = ((sums[g] + p.weekly_prior * share) / ((total + p.weekly_prior) * share)
-                      if values else 1.0)
-            rates.append(rate * factor)
-        excess = 0.0
-        if n >= p.min_dispersion_days:
-            excess = max(0.0, within / (n - 2) - total / n)
-        return _Base(n, (rates[0], rates[1]), excess, n + b)
+    Vectorised over days with windowed histograms of the distinct counts, so a year costs a
+    few array operations, not a Python loop over the window."""
+    ords = np.array([d.toordinal() for d in days], dtype=np.int64)
+    weekend = np.array([d.weekday() >= 5 for d in days], dtype=bool)
+    k = np.asarray(counts, dtype=np.float64)
+    values, index = np.unique(k, return_inverse=True)
+    onehot = np.zeros((len(k), len(values)), dtype=np.float64)
+    onehot[np.arange(len(k)), index] = 1.0
+    zero = np.zeros((1, len(values)))
+    cum_all = np.vstack([zero, np.cumsum(onehot, axis=0)])
+    cum_we = np.vstack([zero, np.cumsum(onehot * weekend[:, None], axis=0)])
+    lo = np.searchsorted(ords, ords - p.baseline_days, side="left")
+    hi = np.arange(len(k))
+    hist = cum_all[hi] - cum_all[lo]  # the window of each day: days lo .. day - 1
+    hist_we = cum_we[hi] - cum_we[lo]
+    n = hist.sum(axis=1)
+    n_we = hist_we.sum(axis=1)
+    some = np.maximum(n, 1.0)
+    cum = np.cumsum(hist, axis=1)
+    half = np.floor(n / 2)
+    upper = _window_quantile(cum, half, values)
+    lower = _window_quantile(cum, np.maximum(half - 1, 0), values)
+    med = np.where(n % 2 == 1, upper, (lower + upper) / 2)
+    iqr = (_window_quantile(cum, np.floor(3 * n / 4), values)
+           - _window_quantile(cum, np.floor(n / 4), values))
+    raw_mean = (hist @ values) / some
+    spread = np.maximum(iqr / 1.349, np.sqrt(raw_mean))
+    cap = med + p.winsor_spreads * spread + 1
+    clipped = np.minimum(values[None, :], cap[:, None])
+    s_we = (hist_we * clipped).sum(axis=1)
+    total = (hist * clipped).sum(axis=1)
+    squares = (hist * clipped * clipped).sum(axis=1)
+    s_wd = total - s_we
+    sq_we = (hist_we * clipped * clipped).sum(axis=1)
+    n_wd = n - n_we
+    within = (squares - sq_we - s_wd * s_wd / np.maximum(n_wd, 1)
+              + sq_we - s_we * s_we / np.maximum(n_we, 1))
+    a, b = p.prior_rate * p.prior_days, p.prior_days
+    rate = (total + a) / (n + b)
+    # weekly seasonality: each group's share of the events over its share of the days,
+    # shrunk towards 1 by ``weekly_prior`` pseudo-events
+    share_we = n_we / some
+    share_wd = n_wd / some
+    f_we = np.where(n_we > 0, (s_we + p.weekly_prior * share_we)
+                    / ((total + p.weekly_prior) * np.maximum(share_we, 1e-12)), 1.0)
+    f_wd = np.where(n_wd > 0, (s_wd + p.weekly_prior * share_wd)
+                    / ((total + p.weekly_prior) * np.maximum(share_wd, 1e-12)), 1.0)
+    excess = np.where(n >= p.min_dispersion_days,
+                      np.maximum(0.0, within / np.maximum(n - 2, 1) - total / some), 0.0)
+    return n, rate * f_wd, rate * f_we, excess, n + b
 
 
 def score_days(series: DyadSeries, values: Sequence[float],
                p: SignalParams) -> list[DayScore]:
     """Scores of every covered day of ``series`` for the (already normalised) ``values``."""
-    out: list[DayScore] = []
-    window = _Window()
-    run: list[tuple[date, int, _Base]] = []  # the last covered days: day, count, baseline
-    longest = max(p.sustained_days, default=1)
-    for d, x in zip(series.days, values, strict=True):
-        if not d.covered:
+    days = [d.day for d in series.days if d.covered]
+    if not days:
+        return []
+    raw = [x for d, x in zip(series.days, values, strict=True) if d.covered]
+    counts = [int(x + 0.5) for x in raw]
+    n, rate_wd, rate_we, excess, weight = baselines(days, counts, p)
+    weekend = np.array([d.weekday() >= 5 for d in days], dtype=bool)
+    day_rate = np.where(weekend, rate_we, rate_wd)
+    day_var = (day_rate + excess) * (1 + 1 / weight)
+    k = np.asarray(counts, dtype=np.float64)
+    cum_k = np.concatenate([[0.0], np.cumsum(k)])
+    cum_we = np.concatenate([[0.0], np.cumsum(weekend)])
+    sustained = np.zeros(len(days))
+    for m in p.sustained_days:
+        if m < 1 or m > len(days):
             continue
-        window.drop_before(d.day, p.baseline_days)
-        base = window.baseline(p)
-        k = int(x + 0.5)
-        run.append((d.day, k, base))
-        if len(run) > longest:
-            del run[0]
-        mean, var = _predictive(base, [d.day])
-        z = nb_tail_z(k, mean, var)
-        zs = 0.0
-        if k > mean:
-            for m in p.sustained_days:
-                if m <= len(run):
-                    mean_m, var_m = _predictive(run[-m][2], [r[0] for r in run[-m:]])
-                    zs = max(zs, nb_tail_z(sum(r[1] for r in run[-m:]), mean_m, var_m))
+        start = np.arange(len(days)) - m + 1  # the run's first day: its baseline is used
+        ok = start >= 0
+        first = np.maximum(start, 0)
+        run_sum = cum_k[np.arange(len(days)) + 1] - cum_k[first]
+        run_we = cum_we[np.arange(len(days)) + 1] - cum_we[first]
+        mean = rate_we[first] * run_we + rate_wd[first] * (m - run_we)
+        per_day = mean / m + excess[first]
+        var = m * per_day + m * m * per_day / weight[first]
+        test = ok & (run_sum > mean) & (k > day_rate)
+        if test.any():
+            sustained[test] = np.maximum(sustained[test],
+                                         nb_tail_zs(run_sum[test], mean[test], var[test]))
+    spike = nb_tail_zs(k, day_rate, day_var)
+    scale = np.sqrt(day_var)
+    out: list[DayScore] = []
+    for i, day in enumerate(days):
+        level = float(day_rate[i])
+        z = float(spike[i])
+        zs = float(sustained[i])
         fired = ("spike" if z >= p.z_spike
-                 else "sustained" if zs >= p.z_sustained and k > mean else "")
-        out.append(DayScore(d.day, x, mean, math.sqrt(var), base.n, z, zs, fired))
-        window.add(d.day, k)
+                 else "sustained" if zs >= p.z_sustained and counts[i] > level else "")
+        out.append(DayScore(day, raw[i], level, float(scale[i]), int(n[i]), z, zs, fired))
+    return out
+
+
+_LGAMMA = np.frompyfunc(math.lgamma, 1, 1)
+_INV_CDF = np.frompyfunc(NormalDist().inv_cdf, 1, 1)
+
+
+def _lgamma(x: Array) -> Array:
+    return np.asarray(_LGAMMA(x), dtype=np.float64)
+
+
+def nb_tail_z(k: int, mean: float, var: float) -> float:
+    """z = Φ⁻¹(1 - P(X >= k)) for X negative binomial with ``mean`` and ``var`` (Poisson when
+    ``var <= mean``); 0 when ``k`` is not above the mean."""
+    return float(nb_tail_zs(np.array([float(k)]), np.array([mean]), np.array([var]))[0])
+
+
+def nb_tail_zs(k: Array, mean: Array, var: Array) -> Array:
+    """``nb_tail_z`` of arrays (vectorised: the tail sum runs over all of them at once)."""
+    out = np.zeros(len(k))
+    todo = (k > mean) & (k > 0)
+    if not todo.any():
+        return out
+    kk, mu = k[todo], np.maximum(mean[todo], 1e-12)
+    over = var[todo] > mu * (1 + 1e-9)
+    size = np.where(over, mu * mu / np.maximum(var[todo] - mu, 1e-300), 1.0)
+    q = np.where(over, mu / (size + mu), 0.0)  # failure probability of the NB
+    log_fact = _lgamma(kk + 1)
+    log_nb = (_lgamma(kk + size) - _lgamma(size) - log_fact + size * np.log1p(-q)
+              + kk * np.log(np.maximum(q, 1e-300)))
+    log_pois = kk * np.log(mu) - mu - log_fact
+    log_pk = np.where(over, log_nb, log_pois)
+    # P(X >= k) = pmf(k)·(1 + r_k + r_k·r_{k+1} + ...), r_j = pmf(j+1)/pmf(j) < 1 past the mode
+    total = np.ones(len(kk))
+    term = np.ones(len(kk))
+    j = kk.copy()
+    for _ in range(10_000):
+        term *= np.where(over, (j + size) / (j + 1) * q, mu / (j + 1))
+        total += term
+        j += 1
+        if (term <= 1e-7 * total).all():
+            break
+    log_p = log_pk + np.log(total)
+    p = np.exp(np.maximum(log_p, -700.0))
+    z = np.where(log_p < -700, Z_MAX, 0.0)
+    mid = (log_p >= -700) & (p < 0.5)
+    if mid.any():
+        z[mid] = np.minimum(Z_MAX, -np.asarray(_INV_CDF(p[mid]), dtype=np.float64))
+    out[todo] = z
     return out
 
 
