@@ -51,6 +51,8 @@ _INTENTS = {"04": "036", "045": "039", "046": "036", "05": "032", "057": "037", 
             "081": "0351", "082": "0352", "084": "0353", "0841": "0353", "085": "0354",
             "086": "0355", "087": "0356", "0871": "0356", "0873": "0356", "0874": "0356"}
 _DOMESTIC_ROOTS = {"14", "17"}
+# Targets taken from where the act happened: a country may act within itself.
+_PLACE_VIAS = {"local-place", "place", "setting", "domestic"}
 _PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
 _PLACE_TARGET_CODES = {"0334", "0332", "0312", "0874", "0873"}
 _STOP_DEPS = {"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis"}
@@ -293,8 +295,8 @@ class _ArticleCoder:
             pairs = [(s, None) for s in sources]
         out = []
         for (src, sspan), tgt in pairs:
-            if tgt is not None and _same_actor(src, tgt[0]):
-                continue
+            if tgt is not None and _same_actor(src, tgt[0]) and tvia not in _PLACE_VIAS:
+                continue  # X → X, unless the target is where a domestic act happened
             out.append(self.build(frame, sent, doc, src, sspan, tgt, via, tvia, wants_target))
         return out
 

@@ -415,7 +415,7 @@ def _purpose_of_protest(tok: Token, matched: dict[int, Rule]) -> bool:
 # Governors that make their complement the subject's own stated intention (CAMEO 03x).
 INTENT = {"plan", "intend", "promise", "pledge", "vow", "agree", "offer", "decide", "ready",
           "readiness", "willing", "willingness", "prepare", "aim", "commit", "undertake",
-          "resolve", "hope", "want", "seek", "consider"}
+          "resolve", "hope", "want", "seek"}
 
 
 def _intent(tok: Token) -> bool:

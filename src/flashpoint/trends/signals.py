@@ -62,6 +62,7 @@ from .series import DyadSeries, coverage_factors
 
 Array = npt.NDArray[np.float64]
 Z_MAX = 38.0  # the z of a tail probability too small for a double
+NEAR_SD = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,13 +189,31 @@ def baselines(days: Sequence[date], counts: Sequence[int],
     return n, rate * f_wd, rate * f_we, excess, n + b
 
 
-def score_days(series: DyadSeries, values: Sequence[float],
-               p: SignalParams) -> list[DayScore]:
-    """Scores of every covered day of ``series`` for the (already normalised) ``values``."""
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """The scores of the covered days of one channel, as arrays (DayScores made on demand)."""
+
+    days: list[date]
+    raw: list[float]
+    level: Array
+    scale: Array
+    n: Array
+    z: Array
+    z_sustained: Array
+    fired: list[str]
+
+    def day_score(self, i: int) -> DayScore:
+        return DayScore(self.days[i], self.raw[i], float(self.level[i]), float(self.scale[i]),
+                        int(self.n[i]), float(self.z[i]), float(self.z_sustained[i]),
+                        self.fired[i])
+
+
+def _score(series: DyadSeries, values: Sequence[float], p: SignalParams) -> _Scored:
     days = [d.day for d in series.days if d.covered]
-    if not days:
-        return []
     raw = [x for d, x in zip(series.days, values, strict=True) if d.covered]
+    if not days:
+        empty = np.zeros(0)
+        return _Scored([], [], empty, empty, empty, empty, empty, [])
     counts = [int(x + 0.5) for x in raw]
     n, rate_wd, rate_we, excess, weight = baselines(days, counts, p)
     weekend = np.array([d.weekday() >= 5 for d in days], dtype=bool)
@@ -203,33 +222,33 @@ def score_days(series: DyadSeries, values: Sequence[float],
     k = np.asarray(counts, dtype=np.float64)
     cum_k = np.concatenate([[0.0], np.cumsum(k)])
     cum_we = np.concatenate([[0.0], np.cumsum(weekend)])
+    index = np.arange(len(days))
     sustained = np.zeros(len(days))
     for m in p.sustained_days:
         if m < 1 or m > len(days):
             continue
-        start = np.arange(len(days)) - m + 1  # the run's first day: its baseline is used
-        ok = start >= 0
-        first = np.maximum(start, 0)
-        run_sum = cum_k[np.arange(len(days)) + 1] - cum_k[first]
-        run_we = cum_we[np.arange(len(days)) + 1] - cum_we[first]
+        first = np.maximum(index - m + 1, 0)  # the run's first day: its baseline is used
+        run_sum = cum_k[index + 1] - cum_k[first]
+        run_we = cum_we[index + 1] - cum_we[first]
         mean = rate_we[first] * run_we + rate_wd[first] * (m - run_we)
         per_day = mean / m + excess[first]
         var = m * per_day + m * m * per_day / weight[first]
-        test = ok & (run_sum > mean) & (k > day_rate)
+        test = (index >= m - 1) & (run_sum > mean) & (k > day_rate)
         if test.any():
             sustained[test] = np.maximum(sustained[test],
                                          nb_tail_zs(run_sum[test], mean[test], var[test]))
     spike = nb_tail_zs(k, day_rate, day_var)
-    scale = np.sqrt(day_var)
-    out: list[DayScore] = []
-    for i, day in enumerate(days):
-        level = float(day_rate[i])
-        z = float(spike[i])
-        zs = float(sustained[i])
-        fired = ("spike" if z >= p.z_spike
-                 else "sustained" if zs >= p.z_sustained and counts[i] > level else "")
-        out.append(DayScore(day, raw[i], level, float(scale[i]), int(n[i]), z, zs, fired))
-    return out
+    fired = np.where(spike >= p.z_spike, "spike",
+                     np.where((sustained >= p.z_sustained) & (k > day_rate), "sustained", ""))
+    return _Scored(days, raw, day_rate, np.sqrt(day_var), n, spike, sustained,
+                   [str(f) for f in fired])
+
+
+def score_days(series: DyadSeries, values: Sequence[float],
+               p: SignalParams) -> list[DayScore]:
+    """Scores of every covered day of ``series`` for the (already normalised) ``values``."""
+    scored = _score(series, values, p)
+    return [scored.day_score(i) for i in range(len(scored.days))]
 
 
 _LGAMMA = np.frompyfunc(math.lgamma, 1, 1)
@@ -250,11 +269,20 @@ def nb_tail_zs(k: Array, mean: Array, var: Array) -> Array:
     """``nb_tail_z`` of arrays (vectorised: the tail sum runs over all of them at once)."""
     out = np.zeros(len(k))
     todo = (k > mean) & (k > 0)
+    over_all = var > mean * (1 + 1e-9)
+    size_all = np.where(over_all, mean * mean / np.maximum(var - mean, 1e-300), np.inf)
+    # shortcut: with a mean of at least 1 and at most geometric skew (size >= 1), a count
+    # within NEAR_SD standard deviations of the mean has a tail above 0.06 (z < 1.6, far from
+    # any threshold): the normal approximation stands in for it
+    near = (k - mean) / np.sqrt(np.maximum(var, 1e-12))
+    easy = todo & (mean >= 1) & (size_all >= 1) & (near < NEAR_SD)
+    out[easy] = near[easy]
+    todo &= ~easy
     if not todo.any():
         return out
     kk, mu = k[todo], np.maximum(mean[todo], 1e-12)
-    over = var[todo] > mu * (1 + 1e-9)
-    size = np.where(over, mu * mu / np.maximum(var[todo] - mu, 1e-300), 1.0)
+    over = over_all[todo]
+    size = np.where(over, size_all[todo], 1.0)
     q = np.where(over, mu / (size + mu), 0.0)  # failure probability of the NB
     log_fact = _lgamma(kk + 1)
     log_nb = (_lgamma(kk + size) - _lgamma(size) - log_fact + size * np.log1p(-q)
@@ -262,14 +290,20 @@ def nb_tail_zs(k: Array, mean: Array, var: Array) -> Array:
     log_pois = kk * np.log(mu) - mu - log_fact
     log_pk = np.where(over, log_nb, log_pois)
     # P(X >= k) = pmf(k)·(1 + r_k + r_k·r_{k+1} + ...), r_j = pmf(j+1)/pmf(j) < 1 past the mode
+    # summed in slabs of 32 terms: one slab is enough unless the tail is very long
     total = np.ones(len(kk))
-    term = np.ones(len(kk))
-    j = kk.copy()
-    for _ in range(10_000):
-        term *= np.where(over, (j + size) / (j + 1) * q, mu / (j + 1))
-        total += term
-        j += 1
-        if (term <= 1e-7 * total).all():
+    last = np.ones(len(kk))
+    steps = np.arange(32, dtype=np.float64)
+    base = kk.copy()
+    for _ in range(400):
+        j = base[:, None] + steps[None, :]
+        ratio = np.where(over[:, None], (j + size[:, None]) / (j + 1) * q[:, None],
+                         mu[:, None] / (j + 1))
+        terms = last[:, None] * np.cumprod(ratio, axis=1)
+        total += terms.sum(axis=1)
+        last = terms[:, -1]
+        base += 32
+        if (last <= 1e-7 * total).all():
             break
     log_p = log_pk + np.log(total)
     p = np.exp(np.maximum(log_p, -700.0))
@@ -283,30 +317,34 @@ def nb_tail_zs(k: Array, mean: Array, var: Array) -> Array:
 
 def episodes(scores: Sequence[DayScore], channel: str, direction: str,
              p: SignalParams) -> list[Episode]:
-    """Group firing days into episodes (see the module docstring)."""
+    """Group firing days into episodes (see the module docstring); ``scores`` are the scores
+    of consecutive covered days."""
+    return _group([(i, s) for i, s in enumerate(scores) if s.fired], len(scores), channel,
+                  direction, p)
+
+
+def _group(fired: Sequence[tuple[int, DayScore]], n_days: int, channel: str, direction: str,
+           p: SignalParams) -> list[Episode]:
+    """``episodes`` from the firing days only, each with its index among the ``n_days``
+    covered days (the quiet days between two firing days are the gap between the indices)."""
     found: list[Episode] = []
     open_: Episode | None = None
-    quiet = 0
-    for s in scores:
-        if s.fired:
-            if (open_ is not None and quiet >= p.retrigger_quiet
-                    and s.value > open_.peak.value):
-                found.append(_resolved(open_))
-                open_ = None
-            quiet = 0
-            if open_ is None:
-                open_ = Episode(channel, direction, s.day, s.day, False, s, s, (s.day,))
-            else:
-                peak = s if s.score > open_.peak.score else open_.peak
-                open_ = Episode(channel, direction, open_.start, s.day, False, peak,
-                                open_.first, (*open_.fired_days, s.day))
-        elif open_ is not None:
-            quiet += 1
-            if quiet >= p.release_days:
-                found.append(_resolved(open_))
-                open_ = None
+    last = -1
+    for i, s in fired:
+        quiet = i - last - 1
+        if open_ is not None and (quiet >= p.release_days or (
+                quiet >= p.retrigger_quiet and s.value > open_.peak.value)):
+            found.append(_resolved(open_))
+            open_ = None
+        if open_ is None:
+            open_ = Episode(channel, direction, s.day, s.day, False, s, s, (s.day,))
+        else:
+            peak = s if s.score > open_.peak.score else open_.peak
+            open_ = Episode(channel, direction, open_.start, s.day, False, peak,
+                            open_.first, (*open_.fired_days, s.day))
+        last = i
     if open_ is not None:
-        found.append(open_)
+        found.append(_resolved(open_) if n_days - last - 1 >= p.release_days else open_)
     return found
 
 
@@ -322,6 +360,8 @@ def channel_values(series: DyadSeries, channel: str, direction: str,
     if direction == "escalation":
         q = 3 if channel == "material" else 2
         return [float(d.quad[q]) for d in days]
+    if not any(d.retreat or d.agree_support or d.retreat_untargeted for d in days):
+        return [0.0] * len(days)
     values: list[float] = []
     last_conflict: date | None = None
     last_material: date | None = None
@@ -350,11 +390,11 @@ CHANNELS = (("escalation", "material"), ("escalation", "verbal"),
 
 
 def _channel_scores(series: DyadSeries, factors: Sequence[float], channel: str,
-                    direction: str, p: SignalParams) -> list[DayScore]:
+                    direction: str, p: SignalParams) -> _Scored | None:
     raw = channel_values(series, channel, direction, p)
     if not any(raw):
-        return []  # nothing ever happened on this channel: no day can fire
-    return score_days(series, [v * f for v, f in zip(raw, factors, strict=True)], p)
+        return None  # nothing ever happened on this channel: no day can fire
+    return _score(series, [v * f for v, f in zip(raw, factors, strict=True)], p)
 
 
 def evaluate(series: DyadSeries, p: SignalParams | None = None) -> list[Episode]:
@@ -363,8 +403,11 @@ def evaluate(series: DyadSeries, p: SignalParams | None = None) -> list[Episode]
     factors = coverage_factors(series.days, params.baseline_days)
     found: list[Episode] = []
     for direction, channel in CHANNELS:
-        scores = _channel_scores(series, factors, channel, direction, params)
-        found += episodes(scores, channel, direction, params)
+        scored = _channel_scores(series, factors, channel, direction, params)
+        if scored is None:
+            continue
+        fired = [(i, scored.day_score(i)) for i, f in enumerate(scored.fired) if f]
+        found += _group(fired, len(scored.days), channel, direction, params)
     return found
 
 
@@ -374,7 +417,7 @@ def current_score(series: DyadSeries, p: SignalParams | None = None) -> float:
     factors = coverage_factors(series.days, params.baseline_days)
     best = 0.0
     for channel in ("material", "verbal"):
-        scores = _channel_scores(series, factors, channel, "escalation", params)
-        if scores:
-            best = max(best, scores[-1].score)
+        scored = _channel_scores(series, factors, channel, "escalation", params)
+        if scored is not None and scored.days:
+            best = max(best, float(scored.z[-1]), float(scored.z_sustained[-1]))
     return best
