@@ -22,7 +22,14 @@ warm-up and outside [onset, onset + 6], per dyad-year.  Timing: ``series.build``
 shaped rows plus ``signals.evaluate`` (all four channels) over every dyad's year — the work of
 ``flashpoint.trends.update`` after the store queries.
 
-    .venv/bin/python bench/alerts.py [--dyads 500] [--seed 1]
+    .venv/bin/python bench/alerts.py [--dyads 500] [--seed 1] [--fixed]
+
+Measured (2026-11-27, 2 shared cores, z_spike 3.4 / z_sustained 2.7), 500 dyads, seed 1:
+Poisson rises: recall 0.50 / 0.82 / 0.96 at +2/+3/+5 SD, 0.91 false alerts per dyad-year;
+fixed rises: 0.41 / 0.93 / 0.98, 0.90 false; series + signal of the 500 dyad-years ~2 s.
+The previous signal (robust z, EWMA, CUSUM) on the same year: Poisson rises 0.30 / 0.59 / 0.92
+with 0.49 false; fixed rises 0.20 / 0.70 / 0.94 with 0.52 false.  Sparse dyads (rate < 0.5) are
+most of the misses: a rise of 1-2 events a day there is barely above chance within 3 days.
 """
 
 from __future__ import annotations

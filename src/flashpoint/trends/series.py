@@ -13,13 +13,14 @@ and a quiet day is never inflated.
 
 from __future__ import annotations
 
-import bisect
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..store import Store
 
@@ -75,26 +76,24 @@ class DyadSeries:
 def coverage_factors(days: Sequence[DyadDay], window: int = 90) -> list[float]:
     """Per day, the factor ``min(1, ref / volume)`` of the module docstring (0 when uncovered).
 
-    ``ref`` is the median volume of the last ``window`` covered days before the day, kept in a
-    sorted window (O(window) per day, no re-sorting), so a year of days costs milliseconds."""
-    out: list[float] = []
-    recent: deque[int] = deque()
-    ordered: list[int] = []
-    for d in days:
-        if not d.covered:
-            out.append(0.0)
-            continue
-        if ordered:
-            mid = len(ordered) // 2
-            ref = (ordered[mid] if len(ordered) % 2
-                   else (ordered[mid - 1] + ordered[mid]) / 2)
-        else:
-            ref = d.volume
-        out.append(min(1.0, ref / d.volume) if d.volume > 0 and ref > 0 else 1.0)
-        recent.append(d.volume)
-        bisect.insort(ordered, d.volume)
-        if len(recent) > window:
-            del ordered[bisect.bisect_left(ordered, recent.popleft())]
+    ``ref`` is the median volume of the last ``window`` covered days before the day, from one
+    sort of the sliding windows (vectorised: a year of days costs well under a millisecond)."""
+    covered = [i for i, d in enumerate(days) if d.covered]
+    out = [0.0] * len(days)
+    if not covered:
+        return out
+    vols = np.array([days[i].volume for i in covered], dtype=np.float64)
+    n = len(vols)
+    width = max(window, 1)
+    padded = np.concatenate([np.full(width, np.nan), vols])
+    ordered = np.sort(sliding_window_view(padded, width)[:n], axis=1)  # NaN (no day) last
+    rows = np.arange(n)
+    count = np.minimum(rows, width)
+    ref = (ordered[rows, np.maximum(count - 1, 0) // 2] + ordered[rows, count // 2]) / 2
+    ref = np.where(count > 0, ref, vols)
+    factor = np.where((vols > 0) & (ref > 0), np.minimum(1.0, ref / np.maximum(vols, 1)), 1.0)
+    for i, f in zip(covered, factor.tolist(), strict=True):
+        out[i] = f
     return out
 
 
