@@ -149,7 +149,8 @@ class ArticleCoref:
         taken = [(s.start, s.end) for s in spans]
         tokens = tokenize(sentence)
         pending: list[tuple[int, int, str]] = []  # (start, end, "anaphor" | "surname")
-        for match in scan(tokens, phrase_index(self.dictionary), is_shouting(sentence)):
+        index = phrase_index(self.dictionary)
+        for match in index.scan_text(sentence, tokens, is_shouting(sentence)):
             start, end = tokens[match.start].start, tokens[match.end - 1].end
             if match.kind is Kind.ANAPHOR and not _overlaps(start, end, taken):
                 pending.append((start, end, "anaphor"))

@@ -97,9 +97,14 @@ def token_key(text: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Tokens of ``text`` (at most ``MAX_TEXT_CHARS`` characters are read)."""
-    text = text[:MAX_TEXT_CHARS]
-    return [Token(m.group(), m.start(), m.end(), token_key(m.group()))
-            for m in _TOKEN.finditer(text)]
+    return list(_tokens(text[:MAX_TEXT_CHARS]))
+
+
+@functools.lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # Cached: a sentence is tokenized by the scan for actors, then again for coreference.
+    return tuple(Token(m.group(), m.start(), m.end(), token_key(m.group()))
+                 for m in _TOKEN.finditer(text))
 
 
 def phrase_keys(phrase: str) -> tuple[str, ...]:
@@ -200,6 +205,18 @@ class PhraseIndex:
     surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> person names
     titles: frozenset[str] = frozenset()  # generic titles, as space-joined token keys
     person_titles: frozenset[str] = frozenset()  # titles written before a name, likewise
+    # The last sentences scanned (text, shouting) → matches: find_actors and coreference
+    # both scan each sentence; the matches are immutable, so the second scan is a lookup.
+    recent: dict[tuple[str, bool], tuple[Match, ...]] = field(default_factory=dict)
+
+    def scan_text(self, text: str, tokens: list[Token], shouting: bool) -> list[Match]:
+        key = (text, shouting)
+        found = self.recent.get(key)
+        if found is None:
+            if len(self.recent) >= 256:
+                self.recent.clear()
+            found = self.recent[key] = tuple(scan(tokens, self, shouting))
+        return list(found)
 
     def add(self, phrase: str, kind: Kind, ref: str, *, weak: bool = False,
             role: str | None = None, fallback: bool = False) -> None:

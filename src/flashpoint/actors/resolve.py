@@ -166,7 +166,7 @@ def find_actors(sentence: str, dictionary: ActorDictionary, *, date: dt.date | N
     index = phrase_index(dictionary)
     tokens = tokenize(sentence)
     shouting = is_shouting(sentence)
-    matches = _without_name_parts(tokens, scan(tokens, index, shouting))
+    matches = _without_name_parts(tokens, index.scan_text(sentence, tokens, shouting))
     chunks = _chunks(tokens, matches, dictionary)
     where = _sentence_place(tokens, matches, chunks, dictionary)
     ctx = Context(dictionary, index, tokens, matches, day,
