@@ -10,7 +10,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
@@ -65,6 +65,22 @@ def parse_when(value: str | None, name: str) -> datetime | None:
     when, offset = parsed
     # Without an offset in the input the original offset is unknown: pass a naive UTC time.
     return when if offset is not None else when.replace(tzinfo=None)
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    """A day from the command line (the date part of ``parse_when``)."""
+    when = parse_when(value, name)
+    return when.date() if when is not None else None
+
+
+def parse_dyad(value: str, name: str = "--dyad", *, open_target: bool = False
+               ) -> tuple[str, str | None]:
+    """``SRC:TGT`` → upper-case keys; with ``open_target``, ``SRC:`` means "no target"."""
+    src, sep, tgt = value.partition(":")
+    if not sep or not src or (not tgt and not open_target):
+        raise ConfigError(f"bad dyad {value!r}", "write SOURCE:TARGET, e.g. SRB:KSV",
+                          subject=name)
+    return src.upper(), tgt.upper() or None
 
 
 db_option = click.option(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,17 +19,14 @@ from .cli import (
     boundary,
     db_option,
     main,
+    parse_day,
+    parse_dyad,
     parse_when,
     rejection_line,
 )
-from .errors import ConfigError, FlashpointError
+from .errors import FlashpointError
 from .model import Mention, actor_key
 from .output import as_dict, render
-
-
-def _day(value: str | None, name: str) -> date | None:
-    when = parse_when(value, name)
-    return when.date() if when is not None else None
 
 
 def mention_record(m: Mention) -> dict[str, Any]:
@@ -107,17 +103,11 @@ def events_cmd(ctx: click.Context, dyad: str | None, actor: str | None, since: s
     """List events (mentions clustered across articles), newest first."""
     from .store import open_store
 
-    pair: tuple[str, str | None] | None = None
-    if dyad is not None:
-        src, sep, tgt = dyad.partition(":")
-        if not sep or not src:
-            raise ConfigError(f"bad dyad {dyad!r}", "write SOURCE:TARGET, e.g. SRB:KSV",
-                              subject="--dyad")
-        pair = (src.upper(), tgt.upper() or None)
+    pair = parse_dyad(dyad, open_target=True) if dyad is not None else None
     opts = _options(ctx, db=db)
     with open_store(opts.db, opts) as store:
         rows = store.events(dyad=pair, actor=actor.upper() if actor else None,
-                            since=_day(since, "--since"), until=_day(until, "--until"),
+                            since=parse_day(since, "--since"), until=parse_day(until, "--until"),
                             cameo=cameo, plover=plover, quad=quad, limit=limit)
     click.echo(render(rows, fmt, EVENT_COLUMNS, {"evidence": 70}), nl=False)
 
@@ -191,7 +181,7 @@ def quotes_cmd(ctx: click.Context, actor: str | None, article_id: str | None,
     opts = _options(ctx, db=db)
     with open_store(opts.db, opts) as store:
         rows = store.quotes(article_id=article_id, actor=actor.upper() if actor else None,
-                            since=_day(since, "--since"), until=_day(until, "--until"),
+                            since=parse_day(since, "--since"), until=parse_day(until, "--until"),
                             limit=limit)
     if fmt == "table":
         table = [{"article_id": q.article_id, "partial": q.partial, "text": q.text,

@@ -9,12 +9,12 @@ last trend update (the ingest hook normally does it already).
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import click
 
-from .cli import _options, boundary, db_option, main, parse_when
+from .cli import _options, boundary, db_option, main, parse_day, parse_dyad
 from .errors import ConfigError
 from .output import render
 
@@ -26,17 +26,6 @@ TIMELINE_COLUMNS = ["day", "covered", "articles", "events", "q1", "q2", "q3", "q
 _SPARK = " ▁▂▃▄▅▆▇█"
 
 
-def _day(value: str | None, name: str) -> date | None:
-    when = parse_when(value, name)
-    return when.date() if when is not None else None
-
-
-def _dyad(value: str, name: str = "--dyad") -> tuple[str, str]:
-    src, sep, tgt = value.partition(":")
-    if not sep or not src or not tgt:
-        raise ConfigError(f"bad dyad {value!r}", "write SOURCE:TARGET, e.g. SRB:KSV",
-                          subject=name)
-    return src.upper(), tgt.upper()
 
 
 def sparkline(values: list[float]) -> str:
@@ -73,8 +62,10 @@ def alerts_cmd(ctx: click.Context, since: str | None, until: str | None, dyad: s
     with open_store(opts.db, opts) as store:
         if not no_refresh:
             refresh(store, opts)
-        rows = store.alerts(dyad=_dyad(dyad) if dyad else None, since=_day(since, "--since"),
-                            until=_day(until, "--until"), revisions=revisions, limit=limit)
+        pair = parse_dyad(dyad) if dyad else None  # the target is required here
+        rows = store.alerts(dyad=(pair[0], pair[1] or "") if pair else None,
+                            since=parse_day(since, "--since"),
+                            until=parse_day(until, "--until"), revisions=revisions, limit=limit)
     if fmt != "table":
         click.echo(render(rows, fmt, ALERT_COLUMNS), nl=False)
         return
@@ -121,7 +112,7 @@ def dyads_cmd(ctx: click.Context, top: int, since: str | None, actor: str | None
     from .trends.signals import current_score
 
     opts = _options(ctx, db=db)
-    start = _day(since, "--since")
+    start = parse_day(since, "--since")
     key = actor.upper() if actor else None
     with open_store(opts.db, opts) as store:
         rows = store.dyad_daily(actor=key, since=start)
@@ -160,7 +151,8 @@ def timeline_cmd(ctx: click.Context, source: str, target: str, since: str | None
     opts = _options(ctx, db=db)
     pair = (source.upper(), target.upper())
     with open_store(opts.db, opts) as store:
-        found = load(store, [pair], since=_day(since, "--since"), until=_day(until, "--until"))
+        found = load(store, [pair], since=parse_day(since, "--since"),
+                     until=parse_day(until, "--until"))
         alerts = store.alerts(dyad=pair, limit=1000)
     if not found:
         raise ConfigError(f"no events or coverage for {pair[0]}:{pair[1]}",

@@ -83,12 +83,7 @@ def articles(
     if story is not None:
         where.append("a.story_id = ?")
         params.append(story)
-    if since is not None:
-        where.append("a.published >= ?")
-        params.append(to_utc_naive(since))
-    if until is not None:
-        where.append("a.published < ?")
-        params.append(to_utc_naive(until))
+    _published_range("a.published", since, until, where, params)
     sql = f"SELECT {_cols('a')}, a.story_id FROM articles a"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -208,12 +203,7 @@ def article_ids(
     """
     where: list[str] = []
     params: list[Any] = []
-    if since is not None:
-        where.append("published >= ?")
-        params.append(to_utc_naive(since))
-    if until is not None:
-        where.append("published < ?")
-        params.append(to_utc_naive(until))
+    _published_range("published", since, until, where, params)
     sql = "SELECT article_id FROM articles"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -474,3 +464,14 @@ def places(cur: duckdb.DuckDBPyConnection, article_id: str) -> list[Place]:
     rows = cur.execute("SELECT place FROM places WHERE article_id = ? ORDER BY place_index",
                        [article_id]).fetchall()
     return [p for p in (place_from(r[0]) for r in rows) if p is not None]
+
+
+def _published_range(column: str, since: datetime | None, until: datetime | None,
+                     where: list[str], params: list[Any]) -> None:
+    """Add ``since`` (inclusive) and ``until`` (exclusive) bounds on a publication column."""
+    if since is not None:
+        where.append(f"{column} >= ?")
+        params.append(to_utc_naive(since))
+    if until is not None:
+        where.append(f"{column} < ?")
+        params.append(to_utc_naive(until))
