@@ -235,3 +235,4 @@ def stats(ctx: click.Context, db: str | None) -> None:
 from . import cli_coding as _cli_coding  # noqa: E402,F401
 from . import cli_trends as _cli_trends  # noqa: E402,F401
 from . import cli_watch as _cli_watch  # noqa: E402,F401
+from . import cli_export as _cli_export  # noqa: E402,F401
