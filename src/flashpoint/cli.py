@@ -231,8 +231,10 @@ def stats(ctx: click.Context, db: str | None) -> None:
 
 
 
-# The coding commands live in their own module; importing it registers them on ``main``.
+# The other commands live in their own modules; importing one registers its commands on ``main``.
 from . import cli_coding as _cli_coding  # noqa: E402,F401
+from . import cli_export as _cli_export  # noqa: E402,F401
+from . import cli_scale as _cli_scale  # noqa: E402,F401
 from . import cli_trends as _cli_trends  # noqa: E402,F401
 from . import cli_watch as _cli_watch  # noqa: E402,F401
-from . import cli_export as _cli_export  # noqa: E402,F401
+from . import cli_web as _cli_web  # noqa: E402,F401

@@ -50,6 +50,7 @@ class Options:
     host: str = "127.0.0.1"
     port: int = 8000
     api_token: str | None = None  # enables POST /api/articles when set
+    assets: str | None = None  # folder holding npm's world-atlas (default: build/web/node_modules)
 
     @classmethod
     def field_names(cls) -> list[str]:

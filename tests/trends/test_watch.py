@@ -10,7 +10,7 @@ import dataclasses
 import json
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from flashpoint.sources.fetch import FetchResult
 from flashpoint.store import open_store
 from flashpoint.trends.watch import (
     Watcher,
+    WatchState,
     WebhookSender,
     parse_interval,
     read_feeds_file,
@@ -403,3 +404,26 @@ def test_items_polled_when_stop_comes_are_not_marked_seen() -> None:
         fetcher.fetch = fetch  # type: ignore[method-assign]
         stopped = watcher.cycle()
         assert (stopped.new_items, stopped.ingest, watcher.state.items) == (1, None, {})
+
+
+def test_watch_compacts_the_store_after_ingest_at_most_every_few_hours(tmp_path: Path) -> None:
+    """Issue 5: a watch running for weeks keeps a bounded store (compaction)."""
+    now = [datetime(2024, 3, 7, 10, tzinfo=UTC)]
+    fetcher = FakeFetcher(ITEMS[:1])
+    with open_store(tmp_path / "w.duckdb", OPTS) as store:
+        watcher, _out, err = _watcher(store, feeds=[FEED_URL], fetcher=fetcher,
+                                      clock=lambda: now[0])
+        watcher.cycle()
+        assert sum("store compacted" in line for line in err) == 1
+        first = watcher.state.compacted
+        assert first == now[0].isoformat()
+        fetcher.items = ITEMS  # a new item: another ingest, but too soon to compact again
+        now[0] += timedelta(hours=1)
+        watcher.cycle()
+        assert sum("store compacted" in line for line in err) == 1
+        fetcher.items = [*ITEMS, ("Later", ITEMS[0][1] + " Later.")]
+        now[0] += timedelta(hours=7)
+        watcher.cycle()
+        assert sum("store compacted" in line for line in err) == 2
+        watcher._save_state()
+        assert WatchState.load(watcher.state_path).compacted == now[0].isoformat()

@@ -186,6 +186,61 @@ class Store(Protocol):
 
     def mark_alert(self, alert_id: str, mark: str) -> Alert: ...
 
+    # -- HTTP API (issue 6; see flashpoint.store.search) ---------------------------------------
+
+    def events_page(
+        self,
+        *,
+        dyad: tuple[str, str | None] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        cameo: str | None = None,
+        plover: str | None = None,
+        quad: int | None = None,
+        story: str | None = None,
+        text: str | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        mode: str = "auto",
+        after: tuple[str | None, str] | None = None,
+        limit: int = 100,
+    ) -> list[Event]: ...
+
+    def search_status(self) -> dict[str, Any]: ...
+
+    def rebuild_search_index(self, force: bool = False) -> dict[str, Any]: ...
+
+    def dyad_ranking(self, *, actor: str | None = None, top: int = 20) -> dict[str, Any]: ...
+
+    def save_dyad_ranking(
+        self, rows: Sequence[dict[str, Any]], basis: datetime | None
+    ) -> int: ...
+
+    def daily_status(self) -> dict[str, Any]: ...
+
+    def refresh_daily(self, basis: datetime | None) -> dict[str, Any]: ...
+
+    def dyad_days(
+        self,
+        *,
+        dyads: Sequence[tuple[str, str]] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]: ...
+
+    def actor_days(
+        self, actors: Sequence[str], *, since: date | None = None, until: date | None = None
+    ) -> list[dict[str, Any]]: ...
+
+    def trend_events(
+        self, ranges: Sequence[tuple[str, str, date, date]]
+    ) -> list[Event]: ...
+
+    def event_sources(self, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]: ...
+
+    def compact(self) -> dict[str, int]: ...
+
     def schema_version(self) -> int: ...
 
     def close(self) -> None: ...

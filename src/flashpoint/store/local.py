@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -24,13 +25,26 @@ from ..errors import InputError, NotFoundError, StoreError
 from ..model import Alert, Article, Coded, Event, Mention, Place, Quote, Rejection
 from ..options import Options
 from . import coded as coded_writer
-from . import queries, writer
+from . import derived, queries, writer
 from . import trends as trend_queries
 from .base import AddOutcome, CodedOutcome, StoryRow
 from .owner import OwnerInfo, OwnerLock, RpcServer
 from .schema import current_version, migrate
 
 _POOL_MAX = 8
+
+
+def _as_date(value: date | str) -> date:
+    """A range bound as a date (the RPC may deliver ISO strings)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InputError(f"{value!r} is not a date", "give YYYY-MM-DD",
+                         subject="ranges") from exc
 
 
 def _now() -> datetime:
@@ -369,6 +383,125 @@ class LocalStore:
     def mark_alert(self, alert_id: str, mark: str) -> Alert:
         with self._writing("marking an alert") as con:
             return trend_queries.mark_alert(con, alert_id, mark, _now())
+
+    # -- HTTP API (issue 6) ------------------------------------------------------------------
+
+    def events_page(
+        self,
+        *,
+        dyad: tuple[str, str | None] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        cameo: str | None = None,
+        plover: str | None = None,
+        quad: int | None = None,
+        story: str | None = None,
+        text: str | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        mode: str = "auto",
+        after: tuple[str | None, str] | None = None,
+        limit: int = 100,
+    ) -> list[Event]:
+        """Events after a keyset cursor with the API's filters (``store.search``)."""
+        from . import search
+
+        with self._reader() as cur:
+            return search.events_page(cur, dyad=dyad, actor=actor, since=since, until=until,
+                                      cameo=cameo, plover=plover, quad=quad, story=story,
+                                      text=text, bbox=bbox, mode=mode, after=after,
+                                      limit=limit)
+
+    def search_status(self) -> dict[str, Any]:
+        from . import search
+
+        with self._reader() as cur:
+            return search.status(cur)
+
+    def rebuild_search_index(self, force: bool = False) -> dict[str, Any]:
+        """Rebuild the full-text index when it is due (see ``store.search``); beside ingest
+        writes, not holding the write lock (``_derived_writer``)."""
+        from . import search
+
+        with self._derived_writer("building the search index") as con:
+            return search.rebuild_index(con, _now(), force=bool(force))
+
+    @contextmanager
+    def _derived_writer(self, action: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for rebuilding derived data of the HTTP API (search index,
+        daily tables, ranking): its transaction runs beside ingest writes (MVCC; it only
+        writes tables nothing else writes) instead of holding the write lock for the minute
+        a rebuild of a large store takes.  Callers serialise rebuilds among themselves."""
+        self._check_open()
+        with self._pool_lock:
+            cur = self._con.cursor()
+        try:
+            with self._errors(action):
+                yield cur
+        finally:
+            cur.close()
+
+    def dyad_ranking(self, *, actor: str | None = None, top: int = 20) -> dict[str, Any]:
+        with self._reader() as cur:
+            return derived.dyad_ranking(cur, actor=actor, top=top)
+
+    def save_dyad_ranking(
+        self, rows: Sequence[dict[str, Any]], basis: datetime | None
+    ) -> int:
+        with self._derived_writer("storing the dyad ranking") as con:
+            return derived.save_dyad_ranking(con, list(rows), basis, _now())
+
+    def daily_status(self) -> dict[str, Any]:
+        with self._reader() as cur:
+            return derived.daily_status(cur)
+
+    def refresh_daily(self, basis: datetime | None) -> dict[str, Any]:
+        """Rebuild the API's daily dyad/actor tables (``store.derived``) as of ``basis``."""
+        with self._derived_writer("rebuilding the daily tables") as con:
+            return derived.refresh_daily(con, basis, _now())
+
+    def dyad_days(
+        self,
+        *,
+        dyads: Sequence[tuple[str, str]] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]:
+        with self._reader() as cur:
+            return derived.dyad_days(cur, dyads=dyads, actor=actor, since=since, until=until)
+
+    def actor_days(
+        self, actors: Sequence[str], *, since: date | None = None, until: date | None = None
+    ) -> list[dict[str, Any]]:
+        with self._reader() as cur:
+            return derived.actor_days(cur, actors, since=since, until=until)
+
+    def trend_events(self, ranges: Sequence[tuple[str, str, date, date]]) -> list[Event]:
+        with self._reader() as cur:
+            return trend_queries.trend_events(cur, [
+                (str(s), str(t), _as_date(a), _as_date(b)) for s, t, a, b in ranges])
+
+    def event_sources(self, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        with self._reader() as cur:
+            return trend_queries.event_sources(cur, [str(i) for i in event_ids])
+
+    def compact(self) -> dict[str, int]:
+        """Checkpoint the write-ahead log into the database file and reclaim the space of
+        deleted rows (re-coded mentions, re-clustered events); returns the file and WAL sizes
+        before and after.  The watch calls it periodically so weeks-long runs stay bounded."""
+        wal = Path(self.path + ".wal")
+
+        def sizes() -> tuple[int, int]:
+            main = Path(self.path).stat().st_size if Path(self.path).exists() else 0
+            return main, (wal.stat().st_size if wal.exists() else 0)
+
+        before = sizes()
+        with self._writing("compacting the store") as con:
+            con.execute("CHECKPOINT")  # FORCE would abort the readers' transactions
+        after = sizes()
+        return {"bytes_before": before[0], "wal_before": before[1], "bytes_after": after[0],
+                "wal_after": after[1]}
 
     # -- lifetime ---------------------------------------------------------------------------
 

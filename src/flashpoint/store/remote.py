@@ -334,6 +334,92 @@ class RemoteStore:
         result: Alert = self._invoke("mark_alert", {"alert_id": alert_id, "mark": mark})
         return result
 
+    # -- HTTP API (issue 6) ------------------------------------------------------------------
+
+    def events_page(
+        self,
+        *,
+        dyad: tuple[str, str | None] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        cameo: str | None = None,
+        plover: str | None = None,
+        quad: int | None = None,
+        story: str | None = None,
+        text: str | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        mode: str = "auto",
+        after: tuple[str | None, str] | None = None,
+        limit: int = 100,
+    ) -> list[Event]:
+        result: list[Event] = self._invoke("events_page", {
+            "dyad": tuple(dyad) if dyad is not None else None, "actor": actor,
+            "since": since, "until": until, "cameo": cameo, "plover": plover, "quad": quad,
+            "story": story, "text": text, "bbox": tuple(bbox) if bbox is not None else None,
+            "mode": mode, "after": tuple(after) if after is not None else None,
+            "limit": limit})
+        return result
+
+    def search_status(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._invoke("search_status", {})
+        return result
+
+    def rebuild_search_index(self, force: bool = False) -> dict[str, Any]:
+        result: dict[str, Any] = self._invoke("rebuild_search_index", {"force": force})
+        return result
+
+    def dyad_ranking(self, *, actor: str | None = None, top: int = 20) -> dict[str, Any]:
+        result: dict[str, Any] = self._invoke("dyad_ranking", {"actor": actor, "top": top})
+        return result
+
+    def save_dyad_ranking(
+        self, rows: Sequence[dict[str, Any]], basis: datetime | None
+    ) -> int:
+        return int(self._invoke("save_dyad_ranking", {"rows": list(rows), "basis": basis}))
+
+    def daily_status(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._invoke("daily_status", {})
+        return result
+
+    def refresh_daily(self, basis: datetime | None) -> dict[str, Any]:
+        result: dict[str, Any] = self._invoke("refresh_daily", {"basis": basis})
+        return result
+
+    def dyad_days(
+        self,
+        *,
+        dyads: Sequence[tuple[str, str]] | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._invoke("dyad_days", {
+            "dyads": None if dyads is None else [tuple(d) for d in dyads], "actor": actor,
+            "since": since, "until": until})
+        return result
+
+    def actor_days(
+        self, actors: Sequence[str], *, since: date | None = None, until: date | None = None
+    ) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._invoke("actor_days", {
+            "actors": list(actors), "since": since, "until": until})
+        return result
+
+    def trend_events(self, ranges: Sequence[tuple[str, str, date, date]]) -> list[Event]:
+        result: list[Event] = self._invoke("trend_events", {
+            "ranges": [list(r) for r in ranges]})
+        return result
+
+    def event_sources(self, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        result: dict[str, list[dict[str, Any]]] = self._invoke("event_sources", {
+            "event_ids": list(event_ids)})
+        return result
+
+    def compact(self) -> dict[str, int]:
+        result: dict[str, int] = self._invoke("compact", {})
+        return result
+
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:

@@ -17,8 +17,9 @@ import duckdb
 
 from ..errors import InputError, NotFoundError
 from ..ids import sha256_hex
-from ..model import Alert
+from ..model import Alert, Event
 from .base import check_page, from_utc_naive, to_utc_naive
+from .rows import EVENT_COLUMNS, event_from_row
 
 MARKS = ("false", "confirmed", "cleared")
 WATERMARK = "events_watermark"
@@ -38,6 +39,19 @@ WHERE target_key IS NOT NULL AND event_date IS NOT NULL AND source_key <> ''
   AND source_key <> target_key {where}
 GROUP BY ALL ORDER BY source_key, target_key, event_date
 """
+
+# Lists go to DuckDB as ONE string split in SQL: DuckDB converts every element of a list
+# parameter separately (and tries to import pandas for each), which made a list of a few
+# thousand ids cost seconds.  Keys, ids and ISO dates never contain the separator.
+SEP = "\x1e"
+
+
+def joined(values: Sequence[Any]) -> str:
+    """Values as one parameter for ``unnest(string_split(?, chr(30)))``."""
+    return SEP.join(str(v) for v in values)
+
+
+_LIST = "unnest(string_split(?, chr(30)))"
 
 DYAD_FIELDS = ("source", "target", "day", "events", "q1", "q2", "q3", "q4", "goldstein_sum",
                "goldstein_mean", "retreat", "agree_support", "max_sources", "plover")
@@ -73,9 +87,8 @@ def dyad_daily(
     if dyads is not None:
         if not dyads:
             return []
-        where += " AND source_key || chr(31) || target_key IN ({})".format(
-            ", ".join("?" for _ in dyads))
-        params += [f"{s}\x1f{t}" for s, t in dyads]
+        where += f" AND source_key || chr(31) || target_key IN (SELECT {_LIST})"
+        params.append(joined([f"{s}\x1f{t}" for s, t in dyads]))
     rows = cur.execute(_DYAD_SQL.format(where=where), params).fetchall()
     out = []
     for row in rows:
@@ -101,7 +114,7 @@ def actor_daily(
     keys = sorted(set(actors))
     if not keys:
         return []
-    marks = ", ".join("?" for _ in keys)
+    marks = f"SELECT {_LIST}"
     art_where, art_params = _bounds(since, until, "d")
     ev_where, ev_params = _bounds(since, until, "event_date")
     sql = f"""
@@ -124,7 +137,7 @@ def actor_daily(
     FROM cov c FULL OUTER JOIN ev e ON c.actor = e.actor AND c.day = e.day
     ORDER BY 1, 2
     """
-    rows = cur.execute(sql, [*keys, *art_params, *ev_params, *keys]).fetchall()
+    rows = cur.execute(sql, [joined(keys), *art_params, *ev_params, joined(keys)]).fetchall()
     return [{"actor": r[0], "day": r[1], "articles": int(r[2]), "events": int(r[3]),
              "retreat_untargeted": int(r[4])} for r in rows]
 
@@ -153,6 +166,52 @@ def changed_dyads(cur: duckdb.DuckDBPyConnection,
     return [(r[0], r[1]) for r in cur.execute(sql + " ORDER BY 1, 2", params).fetchall()]
 
 
+def trend_events(cur: duckdb.DuckDBPyConnection,
+                 ranges: Sequence[tuple[str, str, date, date]]) -> list[Event]:
+    """In one query, the events an alert explanation may cite: for each ``(source, target,
+    since, until)`` the dyad's events dated in ``[since, until)`` and the source's RETREAT
+    events (any target, untargeted too) in that range; each event once."""
+    if not ranges:
+        return []
+    cols = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+    sql = f"""
+    WITH req AS (SELECT unnest(string_split(?, chr(30))) AS s,
+                        unnest(string_split(?, chr(30))) AS t,
+                        unnest(string_split(?, chr(30)))::DATE AS a,
+                        unnest(string_split(?, chr(30)))::DATE AS b)
+    SELECT {cols} FROM events e WHERE e.event_id IN (
+        SELECT x.event_id FROM events x JOIN req r ON x.source_key = r.s
+        WHERE x.event_date >= r.a AND x.event_date < r.b
+          AND (x.target_key = r.t OR x.plover = 'RETREAT'))
+    ORDER BY e.event_date, e.event_id
+    """
+    params = [joined([r[i] for r in ranges]) for i in range(4)]
+    return [event_from_row(row) for row in cur.execute(sql, params).fetchall()]
+
+
+def event_sources(cur: duckdb.DuckDBPyConnection,
+                  event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """In one query, the reports behind each event: per event id, one record per mention
+    (``article_id``, ``url``, ``source``, ``title``, ``coder_version``), earliest published
+    article first."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return {}
+    sql = """
+    SELECT e.event_id, m.article_id, a.url, a.source, a.title, m.coder_version
+    FROM (SELECT event_id, unnest(mention_ids) AS mid FROM events
+          WHERE event_id IN (SELECT unnest(string_split(?, chr(30))))) e
+    JOIN mentions m ON m.mention_id = e.mid
+    LEFT JOIN articles a ON a.article_id = m.article_id
+    ORDER BY e.event_id, a.published NULLS LAST, m.article_id, m.mention_id
+    """
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    for eid, aid, url, source, title, version in cur.execute(sql, [joined(ids)]).fetchall():
+        out[eid].append({"article_id": aid, "url": url, "source": source, "title": title,
+                         "coder_version": version})
+    return out
+
+
 def alert_digest(alert: Alert) -> str:
     """A hash of what an alert says (not its revision, time or mark)."""
     body = {k: getattr(alert, k) for k in ("alert_id", "source", "target", "day", "direction",
@@ -167,26 +226,34 @@ def save_alerts(con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert],
     """Store each alert whose content changed as its next revision; returns those stored.
     ``watermark`` (when given) is recorded as the events time this update saw."""
     stored: list[Alert] = []
+    for alert in alerts:
+        if not isinstance(alert, Alert):
+            raise InputError("save_alerts takes Alert records", "pass flashpoint Alerts",
+                             subject="save_alerts")
+    latest = {r[0]: (int(r[1]), r[2]) for r in con.execute(
+        "SELECT alert_id, max(revision), arg_max(digest, revision) FROM alerts"
+        f" WHERE alert_id IN (SELECT {_LIST}) GROUP BY 1",
+        [joined(sorted({a.alert_id for a in alerts}))]).fetchall()} if alerts else {}
+    rows: list[list[Any]] = []
+    for alert in alerts:
+        digest = alert_digest(alert)
+        prior = latest.get(alert.alert_id)
+        if prior is not None and prior[1] == digest:
+            continue
+        revision = prior[0] + 1 if prior is not None else 1
+        latest[alert.alert_id] = (revision, digest)
+        rows.append([alert.alert_id, revision, alert.source, alert.target,
+                     date.fromisoformat(alert.day), alert.direction, alert.channel, alert.score,
+                     json.dumps(alert.baseline, default=str), alert.state, alert.num_sources,
+                     alert.single_source, json.dumps(list(alert.top_events), default=str),
+                     alert.coder_version, now, digest])
+        stored.append(_with(alert, revision=revision, as_of=from_utc_naive(now)))
     con.execute("BEGIN TRANSACTION")
     try:
-        for alert in alerts:
-            if not isinstance(alert, Alert):
-                raise InputError("save_alerts takes Alert records", "pass flashpoint Alerts",
-                                 subject="save_alerts")
-            digest = alert_digest(alert)
-            row = con.execute("SELECT revision, digest FROM alerts WHERE alert_id = ?"
-                              " ORDER BY revision DESC LIMIT 1", [alert.alert_id]).fetchone()
-            if row is not None and row[1] == digest:
-                continue
-            revision = int(row[0]) + 1 if row is not None else 1
-            con.execute(
+        if rows:
+            con.executemany(
                 "INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [alert.alert_id, revision, alert.source, alert.target,
-                 date.fromisoformat(alert.day), alert.direction, alert.channel, alert.score,
-                 json.dumps(alert.baseline, default=str), alert.state, alert.num_sources,
-                 alert.single_source, json.dumps(list(alert.top_events), default=str),
-                 alert.coder_version, now, digest])
-            stored.append(_with(alert, revision=revision, as_of=from_utc_naive(now)))
+                rows)
         mark = to_utc_naive(watermark)
         if mark is not None:
             con.execute("INSERT OR REPLACE INTO trend_state VALUES (?, ?)",

@@ -25,7 +25,9 @@ METHODS = frozenset({
     "get_article", "article_versions", "stories", "stats", "schema_version",
     "add_coded", "events", "event", "mentions", "quotes", "places", "article_ids",
     "dyad_daily", "actor_daily", "trend_state", "changed_dyads", "save_alerts", "alerts",
-    "mark_alert",
+    "mark_alert", "trend_events", "event_sources", "compact",
+    "events_page", "search_status", "rebuild_search_index", "dyad_ranking", "save_dyad_ranking",
+    "daily_status", "refresh_daily", "dyad_days", "actor_days",
 })
 
 _RECORDS: dict[str, type[Any]] = {

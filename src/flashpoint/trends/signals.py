@@ -239,6 +239,9 @@ def _score(series: DyadSeries, values: Sequence[float], p: SignalParams) -> _Sco
     cum_we = np.concatenate([[0.0], np.cumsum(weekend)])
     index = np.arange(len(days))
     sustained = np.zeros(len(days))
+    # every test of the channel (the spike and each run length) in ONE nb_tail_zs call: the
+    # call's fixed numpy overhead, not its size, is what a day's update pays for
+    ks, means, variances, owners = [k], [day_rate], [day_var], []
     for m in p.sustained_days:
         if m < 1 or m > len(days):
             continue
@@ -250,9 +253,17 @@ def _score(series: DyadSeries, values: Sequence[float], p: SignalParams) -> _Sco
         var = m * per_day + m * m * per_day / weight[first]
         test = (index >= m - 1) & (run_sum > mean) & (k > day_rate)
         if test.any():
-            sustained[test] = np.maximum(sustained[test],
-                                         nb_tail_zs(run_sum[test], mean[test], var[test]))
-    spike = nb_tail_zs(k, day_rate, day_var)
+            ks.append(run_sum[test])
+            means.append(mean[test])
+            variances.append(var[test])
+            owners.append(test)
+    zs = nb_tail_zs(np.concatenate(ks), np.concatenate(means), np.concatenate(variances))
+    spike = zs[:len(days)]
+    at = len(days)
+    for test in owners:
+        size = int(test.sum())
+        sustained[test] = np.maximum(sustained[test], zs[at:at + size])
+        at += size
     fired = np.where(spike >= p.z_spike, "spike",
                      np.where((sustained >= p.z_sustained) & (k > day_rate), "sustained", ""))
     return _Scored(days, raw, day_rate, np.sqrt(day_var), n, spike, sustained,

@@ -110,6 +110,9 @@ def parse_interval(value: str) -> float:
     return seconds
 
 
+COMPACT_EVERY = timedelta(hours=6)
+
+
 @dataclass
 class WatchState:
     """What the watcher has already seen; persisted as JSON (see the module docstring)."""
@@ -118,6 +121,7 @@ class WatchState:
     files: dict[str, list[int]] = field(default_factory=dict)  # path -> [mtime_ns, size]
     alerts: dict[str, list[Any]] = field(default_factory=dict)  # id -> [revision, as_of ISO]
     fresh: bool = True  # no state existed: record current alerts instead of replaying them
+    compacted: str = ""  # when the store was last compacted (ISO), "" never
 
     @classmethod
     def load(cls, path: Path | None) -> WatchState:
@@ -128,7 +132,8 @@ class WatchState:
             if data.get("version") != STATE_VERSION:
                 raise ValueError(f"version {data.get('version')!r}")
             return cls(items=dict(data["items"]), files=dict(data["files"]),
-                       alerts=dict(data["alerts"]), fresh=False)
+                       alerts=dict(data["alerts"]), fresh=False,
+                       compacted=str(data.get("compacted", "")))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(f"the watch state file is damaged ({exc})",
                               "delete it to start afresh (items of the feeds are then "
@@ -138,7 +143,7 @@ class WatchState:
         if path is None:
             return
         data = {"version": STATE_VERSION, "items": self.items, "files": self.files,
-                "alerts": self.alerts}
+                "alerts": self.alerts, "compacted": self.compacted}
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
@@ -332,9 +337,29 @@ class Watcher:
         report.alerts, failures = self._report_alerts()
         report.errors += failures
         self.state.prune(now, self.options.dedup_window_days)
+        if report.ingest is not None and not self.stopping:
+            report.errors += self._maybe_compact(now)
         self._save_state()
         report.seconds = time.monotonic() - began
         return report
+
+    def _maybe_compact(self, now: datetime) -> int:
+        """Compact the store once every ``COMPACT_EVERY`` (after an ingest): deleted rows of
+        re-coded mentions and re-clustered events are reclaimed and the write-ahead log folded
+        in, so a watch running for weeks keeps a bounded store.  Returns 1 on failure."""
+        last = self.state.compacted
+        if last and now - datetime.fromisoformat(last) < COMPACT_EVERY:
+            return 0
+        try:
+            sizes = self.store.compact()
+        except FlashpointError as exc:
+            self._log(f"compacting the store failed: {exc.message}")
+            return 1
+        self.state.compacted = now.isoformat()
+        self._log("store compacted: {:.1f} MiB + {:.1f} MiB log -> {:.1f} MiB".format(
+            sizes["bytes_before"] / 2**20, sizes["wal_before"] / 2**20,
+            sizes["bytes_after"] / 2**20))
+        return 0
 
     def _poll_feed(self, url: str) -> tuple[list[dict[str, str]], list[str]]:
         """The new items of one feed as JSONL records, and the keys to mark as seen."""
