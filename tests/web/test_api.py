@@ -296,3 +296,20 @@ def test_daily_tables_hold_what_the_live_aggregates_give(env: tuple[TestClient, 
     assert store.actor_days(actors) == store.actor_daily(actors)
     assert store.actor_days(["SRB"], since=date(2023, 9, 30)) == \
         store.actor_daily(["SRB"], since=date(2023, 9, 30))
+
+
+def test_no_cdn_api_docs_pages_and_the_spec_is_served(page_store: Any) -> None:
+    """Issue 6: no page loads third-party assets from a CDN (FastAPI's /docs and /redoc do)."""
+    from fastapi.testclient import TestClient
+
+    from flashpoint.options import Options
+    from flashpoint.web.app import create_app
+
+    store, _arts = page_store
+    client = TestClient(create_app(Options(), store=store))
+    for path in ("/docs", "/redoc"):
+        r = client.get(path)
+        assert r.status_code == 404 and "cdn" not in r.text.lower()
+        assert r.json()["error"]["code"] == "not_found"
+    spec = client.get("/openapi.json").json()
+    assert "/api/events" in spec["paths"]

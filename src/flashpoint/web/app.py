@@ -63,8 +63,10 @@ def create_app(
             if own:
                 st.close()
 
+    # No /docs or /redoc: FastAPI's pages load Swagger/ReDoc from a CDN, which the dashboard's
+    # no-CDN rule and CSP forbid. The spec itself is served at /openapi.json.
     app = FastAPI(title="Flashpoint", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.store = st
     app.state.options = options
     app.state.ranker = Ranker(background=run_background)

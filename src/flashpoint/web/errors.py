@@ -48,9 +48,9 @@ _HTTP_CODES = {
     400: ("bad_request", "the request is malformed", "check the request"),
     401: ("unauthorized", "authentication is required", "send the API token"),
     403: ("forbidden", "this is not allowed", "check the API token and configuration"),
-    404: ("not_found", "no such route", "see /docs for the API routes"),
+    404: ("not_found", "no such route", "see /openapi.json for the API routes"),
     405: ("method_not_allowed", "this method is not allowed on this route",
-          "see /docs for the methods of each route"),
+          "see /openapi.json for the methods of each route"),
     413: ("too_large", "the request body is too large", "send less data per request"),
 }
 
@@ -103,7 +103,7 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
                for e in exc.errors()][:20]
     first = details[0] if details else {"subject": "request", "message": "invalid request"}
     return error_response(422, "invalid_request", f"{first['subject']}: {first['message']}",
-                          "correct the parameter; see /docs for the expected values",
+                          "correct the parameter; see /openapi.json for the expected values",
                           first["subject"], details)
 
 
