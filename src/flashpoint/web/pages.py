@@ -150,7 +150,11 @@ def dyad(request: Request, source: str, target: str, since: str | None = None,
     src, tgt = parse_key(source, "source"), parse_key(target, "target")
     start, end = parse_day(since, "since"), parse_day(until, "until")
     chosen = parse_day(day, "day")
-    series = dyad_series(store, src, tgt, since=start, until=end)
+    # the series from the server's daily tables when it has them (as /api/.../series does):
+    # a live aggregation over every event takes seconds on a store of millions
+    ranker = getattr(request.app.state, "ranker", None)
+    source_of_days = ranker.daily(store)[0] if ranker is not None else store
+    series = dyad_series(source_of_days, src, tgt, since=start, until=end)
     alerts = store.alerts(dyad=(src, tgt), limit=1000)
 
     def day_href(d: date) -> str:
