@@ -10,6 +10,11 @@ Workloads:
 
 Prints figures; asserts nothing (targets: (a) >= 15 articles/s and >= 4x naive,
 (b) >= 40 articles/s, peak RSS <= 1 GiB).
+
+Measured (2026-11-27, idle 2-core machine, --n 200): dense 15.1 articles/s vs naive 8.9
+(1.7x); mixed 43.7 vs 11.0 (4.0x); enrichment adds 12-19 %; peak RSS 341 MiB.  In the dense
+workload 97 % of sentences are candidates (an actor and a trigger) and are parsed, so parsing
+only candidates saves little there: the parse alone costs about 1/1.6 of the naive pipeline.
 """
 
 from __future__ import annotations
