@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,13 @@ def seed_path(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def sample_corpus() -> Path:
     return SAMPLE_CORPUS
+
+
+@pytest.fixture(scope="session")
+def ingested_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the sample corpus ingested as `make run` does, built once per session.
+    Tests read it; a test that writes must copy the file first."""
+    db = tmp_path_factory.mktemp("ingested-sample") / "sample.duckdb"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "ingest_sample.py"), "--db", str(db)],
+                   check=True, capture_output=True, timeout=600, cwd=db.parent)
+    return db

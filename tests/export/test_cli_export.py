@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,24 +11,10 @@ from click.testing import CliRunner
 import flashpoint.cli_export  # noqa: F401  (registers the command on ``main``)
 from flashpoint.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def sample_db(factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus ingested once per test session (shared by the export test modules)."""
-    done = factory.getbasetemp() / "export-sample"
-    if not (done / "sample.duckdb").exists():
-        build = factory.mktemp("export-sample-build")
-        subprocess.run([sys.executable, str(ROOT / "examples" / "ingest_sample.py"), "--db",
-                        str(build / "sample.duckdb")], check=True, capture_output=True,
-                       timeout=600, cwd=build)
-        build.rename(done)
-    return done / "sample.duckdb"
-
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(sample_db(tmp_path_factory))
+def db(ingested_sample: Path) -> str:
+    return str(ingested_sample)
 
 
 def run(*args: str) -> tuple[int, str, str]:

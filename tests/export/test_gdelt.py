@@ -6,8 +6,6 @@ import csv
 import hashlib
 import io
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -27,24 +25,10 @@ from flashpoint.export.run import export
 from flashpoint.model import Event
 from flashpoint.store import Store, open_store
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def sample_db(factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus ingested once per test session (shared by the export test modules)."""
-    done = factory.getbasetemp() / "export-sample"
-    if not (done / "sample.duckdb").exists():
-        build = factory.mktemp("export-sample-build")
-        subprocess.run([sys.executable, str(ROOT / "examples" / "ingest_sample.py"), "--db",
-                        str(build / "sample.duckdb")], check=True, capture_output=True,
-                       timeout=600, cwd=build)
-        build.rename(done)
-    return done / "sample.duckdb"
-
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    with open_store(sample_db(tmp_path_factory)) as st:
+def store(ingested_sample: Path) -> Iterator[Store]:
+    with open_store(ingested_sample) as st:
         yield st
 
 

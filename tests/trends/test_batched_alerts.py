@@ -9,8 +9,6 @@ said.  ``compact`` (used by ``watch`` to stay bounded) keeps every row.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -24,7 +22,6 @@ from flashpoint.store.wire import METHODS
 from flashpoint.trends import update
 
 OPTS = Options(workers=1)
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class CountingStore:
@@ -50,12 +47,8 @@ class CountingStore:
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample corpus ingested as `make run` does."""
-    db = tmp_path_factory.mktemp("batched") / "sample.duckdb"
-    subprocess.run([sys.executable, str(ROOT / "examples" / "ingest_sample.py"), "--db", str(db)],
-                   check=True, capture_output=True, timeout=600)
-    return db
+def sample_db(ingested_sample: Path) -> Path:
+    return ingested_sample
 
 
 def test_update_asks_the_store_a_fixed_number_of_times(sample_db: Path, tmp_path: Path) -> None:

@@ -26,11 +26,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def alerts(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    db = tmp_path_factory.mktemp("alerts") / "sample.duckdb"
-    env = {**os.environ, "FLASHPOINT_DB": str(db)}
-    subprocess.run([sys.executable, str(ROOT / "examples" / "ingest_sample.py"), "--db", str(db)],
-                   check=True, env=env, capture_output=True, timeout=600)
+def alerts(ingested_sample: Path) -> list[dict[str, Any]]:
+    """`flashpoint alerts` on the sample corpus ingested as `make run` does (the session's
+    ``ingested_sample`` store: examples/ingest_sample.py)."""
+    env = {**os.environ, "FLASHPOINT_DB": str(ingested_sample)}
     out = subprocess.run([sys.executable, "-m", "flashpoint", "alerts", "--format", "json",
                           "--limit", "1000"], check=True, env=env, capture_output=True,
                          text=True, timeout=120)

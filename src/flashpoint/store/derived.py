@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from ..errors import InputError
 from .base import check_page, from_utc_naive, to_utc_naive
+from .trends import _bounds
 
 RANK_FIELDS = ("source", "target", "score", "events", "conflict", "last_day", "spark")
 _FEW = 8  # up to this many keys are matched by equalities (the tables' zone maps apply)
@@ -112,17 +113,6 @@ def refresh_daily(con: duckdb.DuckDBPyConnection, basis: datetime | None,
     return daily_status(con)
 
 
-def _bounds(since: date | None, until: date | None) -> tuple[str, list[Any]]:
-    sql, params = "", []
-    if since is not None:
-        sql += " AND day >= ?"
-        params.append(since)
-    if until is not None:
-        sql += " AND day < ?"
-        params.append(until)
-    return sql, params
-
-
 def dyad_days(
     cur: duckdb.DuckDBPyConnection,
     *,
@@ -132,7 +122,7 @@ def dyad_days(
     until: date | None = None,
 ) -> list[dict[str, Any]]:
     """The rows of ``Store.dyad_daily`` with the same arguments, from ``dyad_day``."""
-    where, params = _bounds(since, until)
+    where, params = _bounds(since, until, "day")
     sql = "SELECT " + ", ".join(f"d.{c}" for c in _DAY_FIELDS) + ", d.plover_counts FROM dyad_day d"
     if dyads is not None and len(dyads) > _FEW:
         sql += (" JOIN (SELECT unnest(?::VARCHAR[]) AS s, unnest(?::VARCHAR[]) AS t) p"
@@ -163,7 +153,7 @@ def actor_days(cur: duckdb.DuckDBPyConnection, actors: Sequence[str], *,
     keys = sorted({str(a) for a in actors})
     if not keys:
         return []
-    where, params = _bounds(since, until)
+    where, params = _bounds(since, until, "day")
     keyp: list[Any]
     if len(keys) <= _FEW:
         match, keyp = "(" + " OR ".join("actor = ?" for _ in keys) + ")", list(keys)
