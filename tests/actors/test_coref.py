@@ -84,3 +84,13 @@ def test_each_article_starts_empty(d) -> None:
     second = ArticleCoref(d, date=DAY)
     assert second.resolve_anaphor("the alliance") is None
     assert first.resolve_anaphor("the alliance") is not None
+
+
+def test_it_does_not_stand_for_a_plural_group(d) -> None:
+    """"Serbia was drawing down the forces it had massed": "it" is Serbia, not the forces
+    (a singular pronoun skips a nameless group written in the plural; "they" still takes it)."""
+    coref = ArticleCoref(d, date=DAY)
+    _walk(coref, "Serbia was drawing down the forces it had massed near Kosovo.")
+    assert coref.resolve_pronoun("it").code == "SRB"
+    assert coref.resolve_pronoun("its").code == "SRB"
+    assert coref.resolve_pronoun("they").code == "MIL"

@@ -27,6 +27,19 @@ from .resolve import ActorSpan, find_actors, to_actor
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _GROUP = frozenset({"they", "them", "their", "theirs", "themselves", "it", "its", "itself"})
+_SINGULAR = frozenset({"it", "its", "itself"})
+# Head words of nameless groups that are plural without ending in -s.
+_PLURAL_HEADS = frozenset({"police", "gunmen", "men", "women", "people", "personnel",
+                           "children", "militiamen", "servicemen", "policemen", "clergy"})
+
+
+def _plural_group(span: ActorSpan) -> bool:
+    """A nameless group written in the plural ("the forces", "gunmen"): "it" cannot stand for
+    it ("the forces it had massed": "it" is whoever massed them)."""
+    if span.kind != "group":
+        return False
+    head = span.text.strip().split()[-1].casefold() if span.text.strip() else ""
+    return head in _PLURAL_HEADS or (head.endswith("s") and not head.endswith(("ss", "us", "is")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +147,10 @@ class ArticleCoref:
                     return known.actor
             return None
         if word in _GROUP:
+            singular = word in _SINGULAR
             for span in reversed(self._actors):
-                if span.kind != "person" and not span.locative:
+                if span.kind != "person" and not span.locative and not (
+                        singular and _plural_group(span)):
                     return span.actor
             return self._actors[-1].actor if self._actors else None
         return None
