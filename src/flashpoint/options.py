@@ -28,6 +28,7 @@ class Options:
     max_file_bytes: int = 50 * MiB  # larger inputs are rejected ("too-large")
     max_decompressed_bytes: int = 200 * MiB  # cap for gzip members / WARC payloads (gzip bombs)
     max_download_bytes: int = 20 * MiB
+    max_warc_bytes: int = 4096 * MiB  # largest WARC file a batch run downloads (http/https)
     http_timeout: float = 15.0
     allow_private_addresses: bool = False  # fetch from loopback/private/link-local hosts
     user_agent: str = "flashpoint/0.1 (+https://github.com/flashpoint-events)"
@@ -110,7 +111,7 @@ class Options:
                 "near_duplicate_threshold must be in (0, 1]", subject="near_duplicate_threshold"
             )
         for name in ("max_file_bytes", "max_decompressed_bytes", "max_download_bytes",
-                     "minhash_perm", "shingle_words", "batch_size"):
+                     "max_warc_bytes", "minhash_perm", "shingle_words", "batch_size"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive", subject=name)
         if self.workers < 0:

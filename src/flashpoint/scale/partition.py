@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -83,16 +84,40 @@ def is_file_level(rejection: Rejection) -> bool:
 
 
 def code_warc(path: str, job: BatchJob) -> Iterator[Chunk]:
-    """Chunks of coded articles of one WARC file (see the module docstring); never raises."""
-    from ..sources.warc import iter_warc
-
+    """Chunks of coded articles of one WARC file (see the module docstring); never raises.
+    An http(s) URL is first downloaded to a temporary file (``HttpFetcher.download``: the
+    private-address rule, redirects, ``max_warc_bytes``), deleted when the file is done."""
+    if path.startswith(("http://", "https://")):
+        with tempfile.TemporaryDirectory(prefix="flashpoint-warc-") as tmp:
+            saved = Path(tmp) / "input.warc.gz"
+            try:
+                _download(path, saved, job.options)
+            except FlashpointError as exc:
+                yield _chunk(path, [], [], 1, [Rejection(
+                    path, "unreachable", f"{path}: {exc.message} — {exc.fix}")])
+                return
+            yield from _code_local(path, saved, job)
+        return
     local = local_path(path)
     if local is None:
         yield _chunk(path, [], [], 1, [Rejection(
             path, "unsupported-path",
-            f"{path}: only local paths and file:// URLs can be read — download the WARC "
-            "files (or mount the bucket) and list local paths in the manifest")])
+            f"{path}: only local paths, file:// and http(s) URLs can be read — for Common "
+            "Crawl, run with --base https://data.commoncrawl.org/ instead of s3://")])
         return
+    yield from _code_local(path, local, job)
+
+
+def _download(url: str, dest: Path, options: Options) -> None:
+    from ..sources.fetch import HttpFetcher
+
+    with HttpFetcher(options) as fetcher:
+        fetcher.download(url, dest, options.max_warc_bytes)
+
+
+def _code_local(path: str, local: Path, job: BatchJob) -> Iterator[Chunk]:
+    """``code_warc`` of a file on disk (``path``: the name the manifest gives it)."""
+    from ..sources.warc import iter_warc
     docs: list[RawDocument] = []
     rejected: list[Rejection] = []
     read = 0

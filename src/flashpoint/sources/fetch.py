@@ -25,6 +25,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -183,6 +184,59 @@ class HttpFetcher:
             reason="too-many-redirects",
         )
 
+    def download(self, url: str, dest: Path, cap: int) -> int:
+        """Stream ``url`` into the file ``dest`` (a WARC of a batch run: too large to hold in
+        memory), under the same address and redirect rules as ``fetch``; at most ``cap`` bytes.
+        Returns the bytes written; raises ``FetchError`` (``dest`` may then hold a part)."""
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            check_url(current, self._options, self._resolver)
+            location = self._save_once(current, dest, cap, origin=url)
+            if location is None:
+                return dest.stat().st_size
+            current = location
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects",
+                         "give the final address of the file instead", subject=url,
+                         reason="too-many-redirects")
+
+    def _save_once(self, url: str, dest: Path, cap: int, *, origin: str) -> str | None:
+        """One request saved to ``dest``: ``None`` when done, else the redirect target."""
+        try:
+            with self._client.stream("GET", url, timeout=httpx.Timeout(
+                    self._options.http_timeout, read=max(60.0, self._options.http_timeout))
+                    ) as response:
+                status = response.status_code
+                if status in _REDIRECT_CODES:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise FetchError(f"redirect {status} without a Location header",
+                                         "give another URL", subject=origin,
+                                         reason="http-status")
+                    return str(urljoin(url, location))
+                if not 200 <= status < 300:
+                    raise FetchError(f"the server answered HTTP {status} for {url}",
+                                     "check the address in the manifest", subject=origin,
+                                     reason="http-status")
+                _check_declared_length(response, cap, origin, option="max_warc_bytes")
+                size = 0
+                with dest.open("wb") as out:
+                    for block in response.iter_bytes(1 << 20):
+                        size += len(block)
+                        if size > cap:
+                            raise FetchError(
+                                f"the file is larger than max_warc_bytes={cap}",
+                                "raise max_warc_bytes or split the file", subject=origin,
+                                reason="too-large")
+                        out.write(block)
+                return None
+        except httpx.TransportError as exc:
+            raise FetchError(f"download of {url} failed ({type(exc).__name__}: {exc})",
+                             "check the address and the network; the run counts the file as "
+                             "bad and goes on", subject=origin, reason="unreachable") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"not a valid URL ({exc})", "check the address",
+                             subject=origin, reason="unsupported-url") from exc
+
     def _get_once(self, url: str, *, origin: str) -> tuple[FetchResult | None, str | None]:
         """One request: a result, or ``(None, next_url)`` for a redirect."""
         cap = self._options.max_download_bytes
@@ -222,12 +276,13 @@ class HttpFetcher:
             ) from exc
 
 
-def _check_declared_length(response: httpx.Response, cap: int, origin: str) -> None:
+def _check_declared_length(response: httpx.Response, cap: int, origin: str,
+                           option: str = "max_download_bytes") -> None:
     declared = response.headers.get("content-length")
     if declared and declared.strip().isdigit() and int(declared) > cap:
         raise FetchError(
-            f"the response declares {int(declared)} bytes, more than max_download_bytes={cap}",
-            "raise max_download_bytes if this page is expected to be that large",
+            f"the response declares {int(declared)} bytes, more than {option}={cap}",
+            f"raise {option} if this file is expected to be that large",
             subject=origin, reason="too-large",
         )
 
