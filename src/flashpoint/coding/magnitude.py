@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..model import Magnitude
@@ -37,6 +38,12 @@ _SIZE = re.compile(
     rf"\b{_NUM}\s+(?:\w+\s+)?(?:protesters|demonstrators|troops|soldiers|people|supporters|"
     rf"gunmen|assailants|fighters|police|officers|tanks|marchers|refugees)\b", re.I)
 
+# Key words without which a field's patterns cannot match (checked first: they are cheap).
+_DEAD_WORDS = re.compile(r"kill|dead|died|slain|death|toll|\bleft\b|leaving", re.I)
+_INJURED_WORDS = re.compile(r"injur|wound|hurt", re.I)
+_SIZE_WORDS = re.compile(r"protesters|demonstrators|troops|soldiers|people|supporters|gunmen|"
+                         r"assailants|fighters|police|officers|tanks|marchers|refugees", re.I)
+
 
 def _value(text: str) -> int | None:
     t = text.lower().strip()
@@ -64,9 +71,16 @@ def _first(patterns: list[re.Pattern[str]], sentence: str) -> int | None:
     return best
 
 
+@functools.lru_cache(maxsize=4096)
 def magnitude(sentence: str) -> Magnitude:
-    """Deaths, injuries and crowd/force size stated in ``sentence`` (None where not stated)."""
-    dead = _first([_DEAD_AFTER, _DEAD_BEFORE, _DEATH_TOLL], sentence)
-    injured = _first([_INJURED_AFTER, _INJURED_BEFORE], sentence)
-    size = _first([_SIZE], sentence)
+    """Deaths, injuries and crowd/force size stated in ``sentence`` (None where not stated).
+
+    Each field's patterns run only when one of their key words is in the sentence: most
+    sentences state no casualties, and the patterns try a number at every word.
+    """
+    dead = (_first([_DEAD_AFTER, _DEAD_BEFORE, _DEATH_TOLL], sentence)
+            if _DEAD_WORDS.search(sentence) else None)
+    injured = (_first([_INJURED_AFTER, _INJURED_BEFORE], sentence)
+               if _INJURED_WORDS.search(sentence) else None)
+    size = _first([_SIZE], sentence) if _SIZE_WORDS.search(sentence) else None
     return Magnitude(dead=dead, injured=injured, size=size)
