@@ -11,12 +11,16 @@ Workloads:
 Prints figures; asserts nothing (targets: (a) >= 15 articles/s and >= 4x naive,
 (b) >= 40 articles/s, peak RSS <= 1 GiB).
 
-Measured (2026-11-27, idle 2-core machine, --n 200): dense 15.1 articles/s vs naive 8.9
-(1.7x); mixed 43.7 vs 11.0 (4.0x); enrichment adds 12-19 %; peak RSS 341 MiB.  In the dense
-workload 97 % of sentences are candidates (an actor and a trigger) and are parsed, so parsing
-only candidates saves little there: one process, parsing those sentences alone takes 0.071 s
-per article against 0.207 s for the naive pipeline, a ceiling of 2.9x even if nothing else
-cost anything (the rest of our coding, 0.05 s, brings it to 1.7x).
+Measured (2026-11-27, 2-core machine, --n 200, after the parse moved to numpy ops and one
+BLAS thread; three runs): dense 21.5-24.8 articles/s vs naive 8.9-12.8 (1.7-2.5x); mixed
+63-76 vs 11-12 (5.3-6.1x); peak RSS 361 MiB.  Before (BLIS kernels, spinning OpenBLAS threads):
+dense 15.1, mixed 43.7.  "parse only" is the model pass over every sentence and nothing else,
+the ceiling of any coder that parses the sentences it codes: 41.5 articles/s (4.7x the naive
+run beside it).  In the dense workload 97 % of sentences are candidates (an actor and a
+trigger) and 86 % yield a mention, so the fast path saves little there; the rest of the
+coding (actors, frames, dates, places, quotes, tone: pure Python, ~0.04 s per article) is
+what holds the ratio near 2-2.5x.  The naive figure varies most between runs: it keeps
+OpenBLAS's default threads, which spin against the sibling worker.
 """
 
 from __future__ import annotations
@@ -118,6 +122,13 @@ def _naive_chunk(texts: list[str]) -> int:
     return sum(len(d) for d in nlp.pipe(sents, batch_size=64))
 
 
+def _parse_only_chunk(texts: list[str]) -> int:
+    from flashpoint.nlp import parse, split_sentences
+
+    sents = [s.text for t in texts for s in split_sentences(t)]
+    return sum(len(d) for d in parse(sents))
+
+
 def _warm(_: int) -> int:
     from flashpoint.coding import coder_context
     from flashpoint.context import load_gazetteer
@@ -169,6 +180,10 @@ def main() -> None:
             print(f"{kind:6s} flashpoint {args.n / ours:7.1f} articles/s   naive full parse "
                   f"{args.n / naive:7.1f} articles/s   speed-up {naive / ours:4.1f}x   "
                   f"enrichment (places, quotes, tone) adds {100 * (ours - bare) / bare:4.1f} %")
+            if kind == "dense":
+                only = timed(pool, _parse_only_chunk, texts, args.workers)
+                print(f"{'':6s} parse only (every sentence, nothing else) {args.n / only:7.1f} "
+                      f"articles/s = ceiling {naive / only:4.1f}x naive")
     print(f"peak RSS (largest process + largest worker): {peak_rss_mib():.0f} MiB")
 
 
