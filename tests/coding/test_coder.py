@@ -195,3 +195,41 @@ def test_refusals_intentions_and_demands() -> None:
     assert any(g[0] == "NAT" and g[2] == "03" for g in got)
     got = happened(code("Serbia must withdraw its troops, the U.S. State Department said."))
     assert ("USA", "SRB", "10") in got
+
+
+# Regressions found by coding wire-style sentences outside the dev sets (issue 3, session 3).
+
+@pytest.mark.parametrize("text,pair", [
+    ("Ethiopia and Somalia signed a declaration in Ankara to end their dispute.", ("ETH", "SOM")),
+    ("Russia and Ukraine held talks in Istanbul.", ("RUS", "UKR")),
+    ("Armenia and Azerbaijan signed a peace agreement in Washington.", ("ARM", "AZE")),
+])
+def test_compound_source_acts_on_itself_not_on_the_host(text: str, pair: tuple[str, str]
+                                                        ) -> None:
+    """Issue 3: the city where two parties sign or talk is not a party to the act."""
+    got = {(s, t) for s, t, _ in happened(code(text))}
+    a, b = pair
+    assert got == {(a, b), (b, a)}
+
+
+def test_a_water_body_is_not_the_country_in_its_name() -> None:
+    """Issue 3: "the Gulf of Oman" names a sea, not Oman."""
+    ms = code("Iran seized an oil tanker in the Gulf of Oman, state media reported.")
+    assert ms and all(actor_key(m.target) != "OMN" for m in ms)
+    assert [m.cameo_root for m in ms if not m.negated] == ["17"]
+
+
+@pytest.mark.parametrize("text", [
+    "North Korea test-fired a ballistic missile into the sea off its east coast.",
+    "Iran test-launched a new cruise missile on Sunday.",
+])
+def test_a_weapons_test_is_a_show_of_force_not_an_attack(text: str) -> None:
+    """Issue 3: "test-fired a missile" is CAMEO 150 (MOBILIZE), not an air strike."""
+    ms = [m for m in code(text) if not m.negated]
+    assert [(m.cameo, m.plover) for m in ms] == [("150", "MOBILIZE")]
+    assert all(m.target is None for m in ms)
+
+
+def test_firing_a_missile_at_someone_is_still_an_attack() -> None:
+    ms = code("North Korea fired a missile at a South Korean warship.")
+    assert ("PRK", "KOR", "19") in happened(ms)

@@ -35,7 +35,7 @@ from .resolve import ActorResolver, ArticleActors
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-CODER_VERSION = "fp-coder-0.1"
+CODER_VERSION = "fp-coder-0.2"
 # Material acts are directed at the place they happen: without a named target, the country of
 # the place the sentence names ("imposed a curfew in Cizre" → TUR), else the country the article
 # is set in ("NATO ready to reinforce KFOR" in a story set in Kosovo → KSV).
@@ -260,7 +260,13 @@ class _ArticleCoder:
         targets, tvia = self.actors_for(frame.targets, doc, exclude=sources[0][0].code,
                                         informative=True)
         wants_target = any(s.kind != "none" for s in frame.rule.target)
-        if wants_target and (not targets or not _informative(targets[0][0])):
+        # "Israel and Hamas signed a truce in Cairo": with a compound source an act that can be
+        # mutual is between them; the place is where it happened, not a party to it.
+        mutual = len(sources) > 1 and (frame.rule.target_required
+                                       or any(s.kind == "recip" for s in frame.rule.target))
+        if mutual and (not targets or tvia.startswith("fallback")):
+            targets = []  # a guessed target (not the rule's own slot) loses to the mutual reading
+        elif wants_target and (not targets or not _informative(targets[0][0])):
             # "refused to deploy peacekeepers in Iraq", "threatened to impose a curfew in
             # Algiers": the place the act's own phrase names, over a nameless group.
             trig = frame.trigger
@@ -268,7 +274,7 @@ class _ArticleCoder:
                                              + len(trig.right_edge.text)))
             if local is not None:
                 targets, tvia = [(local, local.span or (0, 0))], "local-place"
-        if not targets and (frame.rule.cameo[:2] in _PLACE_TARGET_ROOTS
+        if not targets and not mutual and (frame.rule.cameo[:2] in _PLACE_TARGET_ROOTS
                             or frame.rule.cameo in _PLACE_TARGET_CODES):
             place = self.actors.place_actor()
             if place is not None:

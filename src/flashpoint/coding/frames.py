@@ -135,7 +135,9 @@ def _constraint_values(tok: Token, key: str) -> set[str]:
     elif key == "prt":
         vals = {_lemma(c) for c in tok.children if c.dep_ == "prt"}
     elif key == "mod":
-        vals = {_lemma(c) for c in tok.children if c.dep_ in {"compound", "amod", "nmod"}}
+        # a verb's bare-noun modifier: "test" in "test-fired"
+        deps = {"compound", "amod", "nmod"} | ({"npadvmod"} if tok.pos_ == "VERB" else set())
+        vals = {_lemma(c) for c in tok.children if c.dep_ in deps}
     elif key == "subj":
         vals = {_lemma(c) for c in tok.children if c.dep_ in SUBJ}
     return vals

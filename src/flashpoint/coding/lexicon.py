@@ -12,7 +12,8 @@ Each row of ``data/triggers.csv`` is a rule:
               ``comp`` lemma of a complement verb or noun (``urge X to withdraw``)
               ``prep`` a preposition attached to the trigger (``call on``, ``call for``)
               ``prt``  a particle (``pull out``, ``call off``)
-              ``mod``  a modifier of a noun trigger (``telephone conversation``)
+              ``mod``  a modifier of a noun trigger (``telephone conversation``), or a
+                     verb's bare-noun modifier (``test`` in ``test-fired``)
               ``subj`` lemma of the subject head (``talks`` as subject of ``collapse``)
 ``target``    where the target is, in order of preference, ``,``-separated (a leading ``!``
               means the act needs a target: without one nothing is coded): ``dobj``,
