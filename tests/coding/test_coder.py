@@ -233,3 +233,25 @@ def test_a_weapons_test_is_a_show_of_force_not_an_attack(text: str) -> None:
 def test_firing_a_missile_at_someone_is_still_an_attack() -> None:
     ms = code("North Korea fired a missile at a South Korean warship.")
     assert ("PRK", "KOR", "19") in happened(ms)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Thai and Cambodian troops exchanged fire along the disputed border.",
+     {("THA", "KHM"), ("KHM", "THA")}),
+    ("The leaders of India and Pakistan met in Moscow.", {("IND", "PAK"), ("PAK", "IND")}),
+    ("US and British warplanes struck Houthi targets in Yemen.", {("USA", "YEM"),
+                                                                  ("GBR", "YEM")}),
+])
+def test_coordinated_country_modifiers_are_separate_actors(
+        text: str, expected: set[tuple[str, str]]) -> None:
+    """Issue 3: "Thai and Cambodian troops" are two actors with one role, not one."""
+    ms = [m for m in code(text) if not m.negated]
+    assert {(m.source.country, m.target.country if m.target else None) for m in ms} == expected
+    roles = {m.source.role for m in ms}
+    assert len(roles) == 1 and None not in roles
+
+
+def test_one_country_modifier_stays_one_actor() -> None:
+    ms = code("Serbian troops attacked Kosovo police.")
+    assert [(m.source.code, m.target.code if m.target else None) for m in ms] == [
+        ("SRBMIL", "KSVCOP")]

@@ -196,6 +196,40 @@ class _ArticleCoder:
                 return self.actor_for(subj, doc)
         return None
 
+    def coordinated(self, tok: Token, actor: Actor
+                    ) -> list[tuple[Actor, tuple[int, int]]]:
+        """The other parties of a phrase whose country modifiers are coordinated: "Thai and
+        Cambodian troops", "US and British warplanes", "the leaders of India and Pakistan".
+        Each coordinated country gives the phrase's actor with that country (same role)."""
+        country = actor.country
+        if not country or not actor.code.startswith(country):
+            return []
+        members: list[Token] = []
+        for c in tok.children:
+            if c.dep_ in {"amod", "nmod", "compound"}:
+                members = [c, *(x for x in c.children if x.dep_ == "conj")]
+            elif c.dep_ == "prep" and c.lower_ == "of":
+                for obj in (g for g in c.children if g.dep_ == "pobj"):
+                    members = [obj, *(x for x in obj.children if x.dep_ == "conj")]
+            if len(members) > 1:
+                break
+        if len(members) < 2:
+            return []
+        suffix = actor.code[len(country):]
+        found: list[tuple[Actor, tuple[int, int]]] = []
+        seen = {country}
+        for m in members:
+            span = (m.idx, m.idx + len(m.text))
+            named = self.actors.actor_at(span[0], span[1], span, m.text)
+            if named is None or not named.country or named.country in seen:
+                continue
+            if named.code != named.country:
+                return []  # "US and Hamas officials": not a plain country adjective
+            seen.add(named.country)
+            found.append((replace(actor, text=m.text, country=named.country,
+                                  code=named.country + suffix, span=span), span))
+        return found
+
     def actors_for(self, heads: Iterable[tuple[Token, str]], doc: Doc, exclude: str | None = None,
                    informative: bool = False
                    ) -> tuple[list[tuple[Actor, tuple[int, int]]], str]:
@@ -213,6 +247,8 @@ class _ArticleCoder:
                 if via == "modifier" and not (_informative(got[0]) or got[0].name):
                     continue  # "a missile attack", "a general strike": a kind, not a doer
                 found.append(got)
+                found.extend(o for o in self.coordinated(tok, got[0])
+                             if not (exclude and _part_of(o[0].code, exclude)))
             if found and (not informative or any(_informative(a) for a, _ in found)):
                 return found, via
             if found and not first[0]:
