@@ -255,3 +255,21 @@ def test_one_country_modifier_stays_one_actor() -> None:
     ms = code("Serbian troops attacked Kosovo police.")
     assert [(m.source.code, m.target.code if m.target else None) for m in ms] == [
         ("SRBMIL", "KSVCOP")]
+
+
+@pytest.mark.parametrize("text,dyad", [
+    ("Five Palestinians were killed in an Israeli raid on the Jenin refugee camp.",
+     ("ISR", "PSE")),
+    ("Three civilians were wounded in a Russian missile attack on Kharkiv.", ("RUS", "UKR")),
+])
+def test_passive_act_takes_the_doer_of_the_attack_it_happened_in(
+        text: str, dyad: tuple[str, str]) -> None:
+    """Issue 3: "killed in an Israeli raid" is an act by Israel, though "by" is missing."""
+    ms = [m for m in code(text) if not m.negated]
+    assert ms and {(m.source.country, m.target.country if m.target else None)
+                   for m in ms} == {dyad}
+    assert all(m.cameo_root == "19" for m in ms)
+
+
+def test_a_passive_act_with_no_named_doer_codes_nothing() -> None:
+    assert not happened(code("Ten people were killed in a suicide bombing in Kabul."))

@@ -195,6 +195,8 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
         agents = [(o, "agent") for o in _prep_objects(verb, {"by"})]
         if not agents and _lemma(verb) in SELF_PASSIVE:
             agents = [(s, "self-passive") for s in _children(verb, {"nsubjpass"})]
+        if not agents:
+            agents = _instrument_agents(verb)
         return agents
     subs = [(s, "subj") for s in _children(verb, {"nsubj", "csubj"})]
     if subs:
@@ -212,6 +214,27 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
                 return [(objs[0], "controller")]
         return [(s, "inherited") for s, _ in verb_subjects(head, depth + 1)]
     return []
+
+
+# Nominal attacks that name their doer: "killed in an Israeli raid", "wounded in a Russian
+# missile attack", "died during a rebel assault".
+INSTRUMENT_ACTS = {"raid", "attack", "strike", "airstrike", "bombing", "shelling", "offensive",
+                   "assault", "ambush", "crackdown", "bombardment", "barrage", "incursion",
+                   "operation", "fire", "gunfire", "onslaught"}
+
+
+def _instrument_agents(verb: Token) -> list[tuple[Token, str]]:
+    """The doer of the attack a passive act happened in: its owner, its "by" phrase or a
+    proper/adjectival modifier ("Israeli" in "killed in an Israeli raid")."""
+    out: list[tuple[Token, str]] = []
+    for act in _prep_objects(verb, {"in", "during"}):
+        if _lemma(act) not in INSTRUMENT_ACTS:
+            continue
+        out += [(c, "instrument") for c in act.children if c.dep_ == "poss"]
+        out += [(o, "instrument") for o in _prep_objects(act, {"by"})]
+        out += [(c, "instrument") for c in act.children
+                if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"PROPN", "ADJ"}]
+    return out
 
 
 def noun_sources(noun: Token) -> list[tuple[Token, str]]:
