@@ -203,13 +203,19 @@ def test_refusals_intentions_and_demands() -> None:
     ("Ethiopia and Somalia signed a declaration in Ankara to end their dispute.", ("ETH", "SOM")),
     ("Russia and Ukraine held talks in Istanbul.", ("RUS", "UKR")),
     ("Armenia and Azerbaijan signed a peace agreement in Washington.", ("ARM", "AZE")),
+    ("Hezbollah and Israel agreed to a ceasefire mediated by the United States.",
+     ("LBN", "ISR")),
+    ("Colombia's government and the ELN rebels resumed peace talks in Havana.",
+     ("COL", "COL")),
 ])
 def test_compound_source_acts_on_itself_not_on_the_host(text: str, pair: tuple[str, str]
                                                         ) -> None:
     """Issue 3: the city where two parties sign or talk is not a party to the act."""
-    got = {(s, t) for s, t, _ in happened(code(text))}
+    ms = [m for m in code(text) if not m.negated]
+    got = {(m.source.country, m.target.country if m.target else None) for m in ms}
     a, b = pair
     assert got == {(a, b), (b, a)}
+    assert all(m.source.code != m.target.code for m in ms if m.target)
 
 
 def test_a_water_body_is_not_the_country_in_its_name() -> None:
@@ -273,3 +279,11 @@ def test_passive_act_takes_the_doer_of_the_attack_it_happened_in(
 
 def test_a_passive_act_with_no_named_doer_codes_nothing() -> None:
     assert not happened(code("Ten people were killed in a suicide bombing in Kabul."))
+
+
+def test_visa_restrictions_are_sanctions() -> None:
+    """Issue 3: "imposed visa restrictions on X" is CAMEO 163 on X."""
+    ms = code("The Biden administration imposed visa restrictions on Georgian officials.",
+              datetime(2024, 6, 1, tzinfo=UTC))
+    assert [(m.source.code, actor_key(m.target), m.cameo) for m in ms] == [
+        ("USAGOV", "GEO", "163")]

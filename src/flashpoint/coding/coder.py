@@ -298,8 +298,10 @@ class _ArticleCoder:
         wants_target = any(s.kind != "none" for s in frame.rule.target)
         # "Israel and Hamas signed a truce in Cairo": with a compound source an act that can be
         # mutual is between them; the place is where it happened, not a party to it.
-        mutual = len(sources) > 1 and (frame.rule.target_required
-                                       or any(s.kind == "recip" for s in frame.rule.target))
+        mutual = len(sources) > 1 and (
+            frame.rule.target_required
+            or any(s.kind == "recip" or s.preps & {"with", "between"}
+                   for s in frame.rule.target))
         if mutual and (not targets or tvia.startswith("fallback")):
             targets = []  # a guessed target (not the rule's own slot) loses to the mutual reading
         elif wants_target and (not targets or not _informative(targets[0][0])):
@@ -327,8 +329,7 @@ class _ArticleCoder:
         pairs: list[tuple[tuple[Actor, tuple[int, int]], tuple[Actor, tuple[int, int]] | None]]
         if targets:
             pairs = [(s, t) for s in sources for t in targets]
-        elif len(sources) > 1 and (frame.rule.target_required
-                                   or any(s.kind == "recip" for s in frame.rule.target)):
+        elif mutual:
             # "Obama and Putin met in Geneva": each acts on the other.
             pairs = [(a, b) for a in sources for b in sources if a is not b]
         elif frame.rule.target_required:
