@@ -200,6 +200,17 @@ def test_find_actors_titles_and_names(d) -> None:
     assert pairs == [("Orthodox church", "REL")]
 
 
+def test_a_river_bank_is_not_a_bank(d) -> None:
+    """Issue 3: "the west bank of the Dnipro" is a shore, not a business; the West Bank is a
+    place."""
+    pairs, _ = _spans(d, "Troops withdrew from the west bank of the Dnipro.")
+    assert all(code != "BUS" and not code.endswith("BUS") for _, code in pairs)
+    pairs, _ = _spans(d, "Israeli troops raided a village in the West Bank.")
+    assert ("West Bank", "PSE") in pairs
+    pairs, _ = _spans(d, "The bank cut its lending rates.")
+    assert pairs and pairs[0][1].endswith("BUS")
+
+
 def test_find_actors_does_not_glue_across_verbs_or_dates(d) -> None:
     pairs, _ = _spans(d, "Serbs clashed with police in Mitrovica.")
     assert pairs == [("Serbs", "KSVCVL"), ("police", "KSVCOP"), ("Mitrovica", "KSV")]
