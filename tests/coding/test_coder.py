@@ -287,3 +287,11 @@ def test_visa_restrictions_are_sanctions() -> None:
               datetime(2024, 6, 1, tzinfo=UTC))
     assert [(m.source.code, actor_key(m.target), m.cameo) for m in ms] == [
         ("USAGOV", "GEO", "163")]
+
+
+def test_targeting_a_warship_is_an_attack_targeting_voters_is_not() -> None:
+    """Issue 3: "targeted a US warship" is an assault on the US military."""
+    ms = code("The Houthis said they had targeted a US warship in the Red Sea.")
+    assert [(m.source.code, m.target.code if m.target else None, m.cameo_root)
+            for m in ms if not m.negated] == [("YEMREB", "USAMIL", "19")]
+    assert not code("The campaign targeted young voters.")
