@@ -94,3 +94,25 @@ def test_it_does_not_stand_for_a_plural_group(d) -> None:
     assert coref.resolve_pronoun("it").code == "SRB"
     assert coref.resolve_pronoun("its").code == "SRB"
     assert coref.resolve_pronoun("they").code == "MIL"
+
+
+def test_a_pronoun_looks_back_not_ahead(d) -> None:
+    """Issue 3: "It urged Kabul to …" after a sentence about Pakistan: "it" is not Kabul (a
+    mention after the pronoun counts only when nothing precedes it), and a sentence-initial
+    "It" continues the previous sentence's topic, not its last-named modifier."""
+    coref = ArticleCoref(d, date=DAY)
+    _walk(coref, "Pakistan's foreign ministry said the raid followed a militant attack.")
+    _walk(coref, "It urged Kabul to act.")
+    assert coref.resolve_pronoun("it", at=0).code == "PAKGOV"
+    assert coref.resolve_pronoun("it").code == "AFGGOV"  # no position: the latest mention
+    later = ArticleCoref(d, date=DAY)
+    _walk(later, "Before it withdrew, the Serbian army shelled the town.")
+    assert later.resolve_pronoun("it", at=7).code == "SRBMIL"  # cataphora: nothing before
+
+
+def test_he_is_not_the_person_named_after_him(d) -> None:
+    coref = ArticleCoref(d, date=DAY)
+    _walk(coref, "Aleksandar Vucic spoke on Friday.")
+    _walk(coref, "He met Jens Stoltenberg in Brussels.")
+    assert coref.resolve_pronoun("he", at=0).code == "SRBGOV"
+    assert coref.resolve_pronoun("he").code == "IGOWSTNAT"

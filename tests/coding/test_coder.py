@@ -295,3 +295,11 @@ def test_targeting_a_warship_is_an_attack_targeting_voters_is_not() -> None:
     assert [(m.source.code, m.target.code if m.target else None, m.cameo_root)
             for m in ms if not m.negated] == [("YEMREB", "USAMIL", "19")]
     assert not code("The campaign targeted young voters.")
+
+
+def test_sentence_initial_it_is_the_previous_sentences_topic() -> None:
+    """Issue 3: the demand is Pakistan's, on Kabul, not Kabul's on no one."""
+    ms = code("Pakistan's foreign ministry said the raid followed a militant attack on Saturday. "
+              "It urged Kabul to stop sheltering the militants.")
+    assert [(m.source.code, m.target.code if m.target else None, m.cameo_root)
+            for m in ms if m.sentence_index == 1] == [("PAKGOV", "AFGGOV", "02")]

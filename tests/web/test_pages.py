@@ -98,7 +98,7 @@ def test_dyad_timeline_has_stacked_bars_goldstein_alerts_and_coverage(
     assert_inert(r.text)
     assert r.text.count('class="day-link"') == 6  # every calendar day, 20..25 Sep
     assert 'class="bar q4"' in r.text  # MOBILIZE, material conflict
-    assert 'class="goldstein"' in r.text
+    assert 'class="goldstein" pointer-events="none"' in r.text  # never takes a day's click
     assert 'class="alert-marker alert-esc"' in r.text
     assert 'class="day nocover"' in r.text  # 20-22 Sep: no article about either side
     assert "/dyad/SRB/KSV?since=2024-09-20&amp;until=2024-09-26&amp;day=2024-09-23" in r.text

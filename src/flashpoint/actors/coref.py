@@ -61,6 +61,15 @@ class ArticleCoref:
         self._people: list[_Known] = []
         self._igos: list[str] = []  # IGO names, most recent last
         self._actors: list[ActorSpan] = []
+        # Where each remembered mention is: (sentence number, start offset), in step with
+        # ``_people`` and ``_actors``, so a pronoun is resolved against what precedes it.
+        self._sentence = 0
+        self._people_at: list[tuple[int, int]] = []
+        self._actors_at: list[tuple[int, int]] = []
+
+    def begin_sentence(self) -> None:
+        """Mark the start of the next sentence (``actors_in`` calls it itself)."""
+        self._sentence += 1
 
     # -- memory -------------------------------------------------------------------------------
 
@@ -79,6 +88,7 @@ class ArticleCoref:
                 gender = self._gender(span.actor.name)
                 self._people.append(_Known(words[-1].key, span.actor, gender,
                                            span.actor.name or span.person))
+                self._people_at.append((self._sentence, span.start))
         if span.actor.group is not None:
             code = span.actor.code
             igo = self.dictionary.igo_by_code(code) or self.dictionary.igo_by_code(code[:-3])
@@ -87,6 +97,7 @@ class ArticleCoref:
                     self._igos.remove(igo.name)
                 self._igos.append(igo.name)
         self._actors.append(span)
+        self._actors_at.append((self._sentence, span.start))
         return span
 
     def _gender(self, name: str | None) -> str | None:
@@ -137,22 +148,47 @@ class ArticleCoref:
         """The last person named so far (the usual subject of "he said")."""
         return self._people[-1].actor if self._people else None
 
-    def resolve_pronoun(self, pronoun: str) -> Actor | None:
-        """The actor a pronoun most probably stands for (see the module docstring)."""
+    def resolve_pronoun(self, pronoun: str, at: int | None = None) -> Actor | None:
+        """The actor a pronoun most probably stands for (see the module docstring).
+
+        ``at``: the pronoun's offset in the current sentence; mentions after it there are
+        candidates only when nothing before it is (cataphora: "Before it withdrew, the army
+        …"), so "It urged Kabul to …" after a sentence about Pakistan is not Kabul."""
+        found = self._pronoun(pronoun, at)
+        if found is None and at is not None:
+            found = self._pronoun(pronoun, None)
+        return found
+
+    def _pronoun(self, pronoun: str, at: int | None) -> Actor | None:
         word = pronoun.strip().casefold()
+        current = self._sentence
+
+        def before(where: tuple[int, int]) -> bool:
+            return at is None or where[0] != current or where[1] < at
+
         if word in _MALE or word in _FEMALE:
             wanted = "m" if word in _MALE else "f"
-            for known in reversed(self._people):
-                if known.gender in (wanted, None):
+            for known, where in zip(reversed(self._people), reversed(self._people_at),
+                                    strict=True):
+                if known.gender in (wanted, None) and before(where):
                     return known.actor
             return None
         if word in _GROUP:
             singular = word in _SINGULAR
-            for span in reversed(self._actors):
-                if span.kind != "person" and not span.locative and not (
-                        singular and _plural_group(span)):
-                    return span.actor
-            return self._actors[-1].actor if self._actors else None
+            earlier = [(span, where) for span, where
+                       in zip(self._actors, self._actors_at, strict=True) if before(where)]
+            fits = [(span, where) for span, where in earlier
+                    if span.kind != "person" and not span.locative
+                    and not (singular and _plural_group(span))]
+            if fits and at == 0:
+                # A sentence-initial "It"/"They" continues the previous sentence's topic: the
+                # first fitting actor of the last sentence that has one ("Pakistan's foreign
+                # ministry said the raid followed a militant attack. It urged …").
+                last = fits[-1][1][0]
+                return next(span.actor for span, where in fits if where[0] == last)
+            if fits:
+                return fits[-1][0].actor
+            return earlier[-1][0].actor if earlier else None
         return None
 
     # -- one call per sentence -------------------------------------------------------------------
@@ -160,6 +196,7 @@ class ArticleCoref:
     def actors_in(self, sentence: str) -> list[ActorSpan]:
         """``find_actors`` for one sentence, plus anaphors and surnames that refer back,
         each resolved and observed in text order."""
+        self.begin_sentence()
         spans = find_actors(sentence, self.dictionary, date=self.date, context=self.context)
         taken = [(s.start, s.end) for s in spans]
         tokens = tokenize(sentence)

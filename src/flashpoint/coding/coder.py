@@ -156,7 +156,7 @@ class _ArticleCoder:
             speaker = self._reported_speaker(tok, doc)
             if speaker is not None:
                 return speaker
-            actor = self.actors.pronoun(tok.lower_)
+            actor = self.actors.pronoun(tok.lower_, tok.idx)
             return (actor, (tok.idx, tok.idx + len(tok.text))) if actor else None
         start, end = np_span(tok)
         span: Span = doc[start:end]

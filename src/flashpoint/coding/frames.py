@@ -374,6 +374,10 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
             continue  # an everyday sense: no act here, and its object is suppressed below
         if tok.dep_ == "acl" and tok.tag_ == "VBN" and rule.cameo[:2] in {"15", "08"}:
             continue  # "troops stationed near the border": a description, not an act
+        if (tok.pos_ == "VERB" and "obj" not in rule.requires
+                and any(c.dep_ == "oprd" and c.pos_ in {"NOUN", "PROPN"}
+                        for c in tok.children)):
+            continue  # "called it a fabrication": naming the object, not acting on it
         if tok.pos_ in {"NOUN", "PROPN"} and _governor(tok) in matched:
             continue  # "imposed sanctions", "launched an attack": the verb's rule codes the act
         if _purpose_of_protest(tok, matched):

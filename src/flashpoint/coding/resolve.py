@@ -85,6 +85,7 @@ class ArticleActors:
             # The setting can give unattributed groups a country: resolve again with it.
             self.current = self.coref.actors_in(self.sentences[index])
         else:
+            self.coref.begin_sentence()
             self.current = [self.coref.observe(s) for s in self.first_pass[index]]
         return self.current
 
@@ -129,8 +130,9 @@ class ArticleActors:
             return None
         return Actor(text=country.name, code=country.iso3, country=country.iso3)
 
-    def pronoun(self, word: str) -> Actor | None:
-        return self.coref.resolve_pronoun(word)
+    def pronoun(self, word: str, at: int | None = None) -> Actor | None:
+        """The actor of a pronoun at offset ``at`` of the current sentence."""
+        return self.coref.resolve_pronoun(word, at)
 
     def last_speaker(self) -> Actor | None:
         return self.coref.last_speaker()

@@ -142,8 +142,10 @@ def timeline(days: Sequence[DyadDay], alerts: Sequence[Alert],
             parts.append(f'<polygon class="alert-marker {"alert-esc" if esc else "alert-deesc"}"'
                          f' points="{tri}"><title>{escape(label)}</title></polygon>')
     if len(points) > 1:
-        parts.append(f'<polyline class="goldstein" points="{" ".join(points)}">'
-                     f'<title>Goldstein sum per day</title></polyline>')
+        # The line passes over the day links: it must not take their clicks (each day's
+        # tooltip gives its Goldstein sum).
+        parts.append(f'<polyline class="goldstein" pointer-events="none" '
+                     f'points="{" ".join(points)}"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
