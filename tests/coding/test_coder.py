@@ -303,3 +303,21 @@ def test_sentence_initial_it_is_the_previous_sentences_topic() -> None:
               "It urged Kabul to stop sheltering the militants.")
     assert [(m.source.code, m.target.code if m.target else None, m.cameo_root)
             for m in ms if m.sentence_index == 1] == [("PAKGOV", "AFGGOV", "02")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Niger's junta ordered French troops to leave the country by the end of the year.",
+     ("NERGOV", "FRAMIL", "166")),
+    ("The Chinese military launched large-scale exercises around Taiwan on Monday.",
+     ("CHNMIL", "TWN", "150")),
+])
+def test_expulsions_and_exercises(text: str, expected: tuple[str, str, str]) -> None:
+    """Issue 3: ordering foreign troops out is an expulsion; large-scale exercises are a show
+    of force."""
+    ms = [m for m in code(text, datetime(2024, 6, 1, tzinfo=UTC)) if not m.negated]
+    assert [(m.source.code, m.target.code if m.target else None, m.cameo) for m in ms] == [
+        expected]
+
+
+def test_ordering_residents_to_leave_is_no_expulsion() -> None:
+    assert not happened(code("The mayor ordered residents to leave their homes."))
