@@ -321,3 +321,25 @@ def test_expulsions_and_exercises(text: str, expected: tuple[str, str, str]) -> 
 
 def test_ordering_residents_to_leave_is_no_expulsion() -> None:
     assert not happened(code("The mayor ordered residents to leave their homes."))
+
+
+@pytest.mark.parametrize("text,pair", [
+    ("Talks between Israel and Hamas resumed in Doha on Thursday.", ("ISR", "PSE")),
+    ("Clashes between Armenian and Azerbaijani troops erupted on Tuesday.", ("ARM", "AZE")),
+    ("A meeting between the Chinese and US defence ministers took place in Singapore.",
+     ("CHN", "USA")),
+])
+def test_parties_named_by_between_act_on_each_other(text: str, pair: tuple[str, str]) -> None:
+    """Issue 3: "talks between X and Y" is X↔Y, not nothing."""
+    ms = [m for m in code(text, datetime(2024, 6, 1, tzinfo=UTC)) if not m.negated]
+    a, b = pair
+    assert {(m.source.country, m.target.country if m.target else None) for m in ms} == {
+        (a, b), (b, a)}
+
+
+def test_they_prefers_the_plural_role_phrase() -> None:
+    """Issue 3: "Ivory Coast rebels rejected a Senegalese plan and said they opposed …": they
+    are the rebels, not Senegal."""
+    ms = code("Ivory Coast rebels on Friday rejected a Senegalese peace plan, and said they "
+              "also opposed the deployment of a regional peacekeeping force.")
+    assert {m.source.code for m in ms if not m.negated} == {"CIVREB"}

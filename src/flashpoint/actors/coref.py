@@ -33,6 +33,15 @@ _PLURAL_HEADS = frozenset({"police", "gunmen", "men", "women", "people", "person
                            "children", "militiamen", "servicemen", "policemen", "clergy"})
 
 
+def _plural_role(span: ActorSpan) -> bool:
+    """A phrase for people in a role, written in the plural ("Ivory Coast rebels", "Serbian
+    troops", "police"); not a country whose name ends in -s."""
+    if span.kind == "person" or span.actor.role is None:
+        return False
+    head = span.text.strip().split()[-1].casefold() if span.text.strip() else ""
+    return head in _PLURAL_HEADS or (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+
+
 def _plural_group(span: ActorSpan) -> bool:
     """A nameless group written in the plural ("the forces", "gunmen"): "it" cannot stand for
     it ("the forces it had massed": "it" is whoever massed them)."""
@@ -180,6 +189,13 @@ class ArticleCoref:
             fits = [(span, where) for span, where in earlier
                     if span.kind != "person" and not span.locative
                     and not (singular and _plural_group(span))]
+            if fits and not singular:
+                # "they" prefers a plural phrase naming a role ("Ivory Coast rebels rejected a
+                # Senegalese plan and said they …": the rebels) in this or the last sentence.
+                plural = [(span, where) for span, where in fits
+                          if _plural_role(span) and where[0] >= current - 1]
+                if plural:
+                    return plural[-1][0].actor
             if fits and at == 0:
                 # A sentence-initial "It"/"They" continues the previous sentence's topic: the
                 # first fitting actor of the last sentence that has one ("Pakistan's foreign

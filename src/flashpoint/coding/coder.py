@@ -299,9 +299,11 @@ class _ArticleCoder:
         # "Israel and Hamas signed a truce in Cairo": with a compound source an act that can be
         # mutual is between them; the place is where it happened, not a party to it.
         mutual = len(sources) > 1 and (
-            frame.rule.target_required
+            via == "between" or frame.rule.target_required
             or any(s.kind == "recip" or s.preps & {"with", "between"}
                    for s in frame.rule.target))
+        if via == "between":
+            targets = []  # the parties named by "between" act on each other
         if mutual and (not targets or tvia.startswith("fallback")):
             targets = []  # a guessed target (not the rule's own slot) loses to the mutual reading
         elif wants_target and (not targets or not _informative(targets[0][0])):

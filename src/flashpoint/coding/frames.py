@@ -244,14 +244,18 @@ def noun_sources(noun: Token) -> list[tuple[Token, str]]:
     out += [(o, "by") for o in _prep_objects(noun, {"by", "from"})]
     out += [(c, "modifier") for c in noun.children
             if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"PROPN", "ADJ", "NOUN"}]
-    noun = _first_conjunct(noun)
-    head = noun.head
-    if noun.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
+    first = _first_conjunct(noun)
+    head = first.head
+    if first.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
         out += verb_subjects(head)
-    elif noun.dep_ == "pobj" and head.dep_ == "prep" and _lemma(head) in LIGHT_PREPS:
+    elif first.dep_ == "pobj" and head.dep_ == "prep" and _lemma(head) in LIGHT_PREPS:
         verb = head.head
         if verb.pos_ in {"VERB", "AUX"}:
             out += verb_subjects(verb)
+    if not out:
+        # "talks between Israel and Hamas", "clashes between Armenian and Azerbaijani troops":
+        # the parties of a mutual act (the coder pairs them with each other).
+        out += [(o, "between") for o in _prep_objects(noun, {"between"})]
     return out
 
 
