@@ -343,3 +343,21 @@ def test_they_prefers_the_plural_role_phrase() -> None:
     ms = code("Ivory Coast rebels on Friday rejected a Senegalese peace plan, and said they "
               "also opposed the deployment of a regional peacekeeping force.")
     assert {m.source.code for m in ms if not m.negated} == {"CIVREB"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ukraine received the first batch of F-16 fighter jets from Denmark and the Netherlands.",
+     {("DNK", "UKR", "072"), ("NLD", "UKR", "072")}),
+    ("Gaza received 200 tonnes of humanitarian aid from Egypt.", {("EGY", "PSE", "070")}),
+])
+def test_receiving_from_y_is_an_act_by_y(text: str, expected: set[tuple[str, str, str]]
+                                         ) -> None:
+    """Issue 3: "X received weapons from Y" is Y's aid to X; "tonnes of aid" is aid."""
+    ms = [m for m in code(text, datetime(2024, 6, 1, tzinfo=UTC)) if not m.negated]
+    assert {(m.source.country, m.target.country if m.target else None, m.cameo)
+            for m in ms} == expected
+
+
+def test_receiving_with_no_giver_codes_nothing() -> None:
+    assert not code("Ukraine received weapons.", datetime(2024, 6, 1, tzinfo=UTC))
+    assert not code("The ministry received a letter from the embassy.")

@@ -111,6 +111,12 @@ def deep_prep_objects(tok: Token, preps: frozenset[str], depth: int = 4) -> Iter
             stack.extend((c, d + 1) for c in node.children if c.dep_ in _DEEP_THROUGH)
 
 
+# Nouns that measure or package what the act is about: the "of" object is the real object.
+MEASURES = frozenset({"batch", "tonne", "ton", "shipment", "consignment", "package", "round",
+                      "wave", "series", "set", "number", "lot", "delivery", "supply", "load",
+                      "truckload", "planeload", "convoy", "kind", "type", "range"})
+
+
 def _constraint_values(tok: Token, key: str) -> set[str]:
     """The lemmas a rule constraint of kind ``key`` can see around ``tok``."""
     vals: set[str] = set()
@@ -120,6 +126,8 @@ def _constraint_values(tok: Token, key: str) -> set[str]:
             vals |= {_lemma(x) for x in with_conjuncts(o)}
             # "called the attackers terrorists": the second noun hangs on the first
             vals |= {_lemma(x) for x in o.children if x.dep_ in {"appos", "oprd", "attr"}}
+            if _lemma(o) in MEASURES:  # "a new round of sanctions", "200 tonnes of aid"
+                vals |= {_lemma(x) for x in _prep_objects(o, {"of"})}
         for o in _prep_objects(tok, {"of", "over", "about", "on", "for", "to", "against"}):
             vals.add(_lemma(o))
     elif key == "comp":
@@ -394,6 +402,13 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
         else:
             sources = noun_sources(tok)
         targets = targets_for(tok, rule, passive)
+        if any(slot.kind == "giver" for slot in rule.target):
+            # "Ukraine received jets from Denmark": Denmark gives, Ukraine receives.
+            givers = [(o, "giver") for o in _prep_objects(tok, {"from"})] or [
+                (o, "giver") for o in deep_prep_objects(tok, frozenset({"from"}))]
+            if not givers:
+                continue  # no giver named: nothing to code
+            sources, targets = givers, [(s, "receiver") for s, _ in sources]
         negated = _negated(tok)
         hypothetical = not negated and _hypothetical(tok)
         out.append(Frame(tok, rule, tuple(sources), tuple(targets), negated, hypothetical,

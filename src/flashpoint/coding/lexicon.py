@@ -20,7 +20,8 @@ Each row of ``data/triggers.csv`` is a rule:
               ``prep:with|to`` (object of one of these prepositions), ``comp_subj``
               (subject of the complement clause), ``comp_obj`` (its object: "readiness to
               bolster X"), ``dative``, ``recip`` (a compound subject
-              acts on itself: ``X and Y met``), ``none``
+              acts on itself: ``X and Y met``), ``giver`` (the act is done by the object of
+              "from" to the subject: ``X received weapons from Y`` is Y→X), ``none``
 ``mode``      optional PLOVER mode overriding the CAMEO table's
 ``note``      free text
 
@@ -44,7 +45,8 @@ from .cameo import load_cameo_table
 
 BLOCK = "-"
 CONSTRAINT_KEYS = ("obj", "comp", "prep", "prt", "mod", "subj")
-TARGET_KINDS = ("dobj", "prep", "comp_subj", "comp_obj", "dative", "recip", "none", "poss")
+TARGET_KINDS = ("dobj", "prep", "comp_subj", "comp_obj", "dative", "recip", "none", "poss",
+                "giver")
 POS_VALUES = ("VERB", "NOUN", "ADJ", "ANY")
 _LEMMA = re.compile(r"^[a-z][a-z\-' ]*$")
 
