@@ -361,3 +361,16 @@ def test_receiving_from_y_is_an_act_by_y(text: str, expected: set[tuple[str, str
 def test_receiving_with_no_giver_codes_nothing() -> None:
     assert not code("Ukraine received weapons.", datetime(2024, 6, 1, tzinfo=UTC))
     assert not code("The ministry received a letter from the embassy.")
+
+
+def test_two_triggers_of_one_act_give_one_mention() -> None:
+    """Issue 3: "agreed to resume talks" (agree + resume, both CAMEO 036) is one act a side."""
+    ms = code("Japan and South Korea agreed to resume defence talks.")
+    assert sorted((m.source.country, m.target.country if m.target else None, m.cameo)
+                  for m in ms) == [("JPN", "KOR", "036"), ("KOR", "JPN", "036")]
+
+
+def test_a_threat_and_the_act_itself_are_both_kept() -> None:
+    ms = code("Serbia threatened to attack Kosovo, and on Friday it attacked Kosovo.")
+    attacks = [m for m in ms if m.cameo_root == "19"]
+    assert any(not m.negated for m in attacks)

@@ -257,7 +257,9 @@ class _ArticleCoder:
 
     def code(self, sentences: Sequence[Sentence], docs: dict[int, Doc]) -> list[Mention]:
         mentions: list[Mention] = []
-        seen: set[tuple[int, int, str, str, str]] = set()
+        # One mention per act: two triggers coding the same act on the same day ("agreed to
+        # resume talks": agree + resume) give one mention, the first.
+        seen: set[tuple[int, str, str, str, str | None, str | None]] = set()
         self.anchor = self.news_day(sentences)
         for sent in sentences:
             doc = docs.get(sent.index)
@@ -280,8 +282,8 @@ class _ArticleCoder:
                                         and any(not m.negated for m in coded[n]))
             for n, frame in enumerate(found):
                 for m in coded.get(n, []):
-                    key = (sent.index, frame.trigger.i, m.source.code,
-                           m.target.code if m.target else "", m.cameo)
+                    key = (sent.index, m.source.code, m.target.code if m.target else "",
+                           m.cameo, m.event_date, m.plover_mode)
                     if key not in seen:
                         seen.add(key)
                         mentions.append(m)
