@@ -280,7 +280,7 @@ class _ArticleCoder:
                 coded[n] = self.mentions_of(frame, sent, doc)
                 main_act = main_act or (not frame.secondary
                                         and any(not m.negated for m in coded[n]))
-            for n, frame in enumerate(found):
+            for n in range(len(found)):
                 for m in coded.get(n, []):
                     key = (sent.index, m.source.code, m.target.code if m.target else "",
                            m.cameo, m.event_date, m.plover_mode)
