@@ -280,3 +280,23 @@ def test_seed_article_dates(seed_path: Path, words: tuple[str, ...], trigger: st
     at = sentence.index(trigger)
     got = resolve_event_date(sentence, SAT, trigger=(at, at + len(trigger)))
     assert (got.date, got.precision, got.background) == (iso, precision, background)
+
+
+@pytest.mark.parametrize("sentence,iso,precision", [
+    ("Serb protesters clashed with KFOR troops in May this year.", "2023-05-31", "month"),
+    ("They met in March last year.", "2022-03-31", "month"),
+    ("They met on 5 May this year.", "2023-05-05", "day"),
+])
+def test_month_with_a_relative_year_is_one_expression(sentence: str, iso: str,
+                                                      precision: str) -> None:
+    """Issue 3: "in May this year" is May, not "this year" (which alone is the year)."""
+    when = resolve_event_date(sentence, date(2023, 9, 26))
+    assert (when.date, when.precision, when.background) == (iso, precision, True)
+
+
+def test_the_nearest_expression_is_the_whole_month_phrase() -> None:
+    s = ("Tension has flared repeatedly: in 2011 over control of the Jarinje crossing, and in "
+         "May this year, when Serb protesters clashed with KFOR troops in Zvecan.")
+    i = s.index("clashed")
+    when = resolve_event_date(s, date(2023, 9, 26), trigger=(i, i + 7))
+    assert (when.date, when.precision, when.cue) == ("2023-05-31", "month", "in May this year")

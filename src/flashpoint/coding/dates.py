@@ -156,6 +156,7 @@ class DateExpression:
     unit: str | None = None  # day | week | month | year | decade
     modifier: str | None = None  # earlier | later | early | mid | late
     recap: bool = False  # possessive ("weekend's clashes") or "earlier this month/year"
+    year_offset: int | None = None  # "in May this/last/next year": 0 / -1 / +1 from publication
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,28 @@ def _expressions(text: str) -> tuple[DateExpression, ...]:
     for expr in found:
         if not chosen or expr.span[0] >= chosen[-1].span[1]:
             chosen.append(expr)
-    return tuple(chosen)
+    return tuple(_with_relative_years(chosen, text))
+
+
+_YEAR_OFFSETS = MappingProxyType({"this": 0, "last": -1, "next": 1})
+
+
+def _with_relative_years(exprs: list[DateExpression], text: str) -> list[DateExpression]:
+    """"in May this year", "on 5 March last year": one expression, the month or day in the
+    year the qualifier names (not two, the nearer of which would win on its own)."""
+    out: list[DateExpression] = []
+    for expr in exprs:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind in {"month", "dmy", "mdy"} and prev.year is None
+                and prev.year_offset is None and expr.kind == "period" and expr.unit == "year"
+                and expr.qualifier in _YEAR_OFFSETS
+                and text[prev.span[1]:expr.span[0]].strip(" ,") == ""):
+            out[-1] = replace(prev, text=text[prev.span[0]:expr.span[1]],
+                              span=(prev.span[0], expr.span[1]),
+                              year_offset=_YEAR_OFFSETS[expr.qualifier])
+            continue
+        out.append(expr)
+    return out
 
 
 def find_recap_cues(sentence: str) -> list[tuple[str, tuple[int, int]]]:
@@ -248,6 +270,10 @@ def resolve_event_date(
 
 def date_of(expr: DateExpression, published: date | None) -> date | None:
     """The date ``expr`` denotes relative to ``published`` (None if it cannot be known)."""
+    if expr.year_offset is not None:
+        if published is None:
+            return None
+        expr = replace(expr, year=published.year + expr.year_offset, year_offset=None)
     if expr.year is not None and expr.kind in {"iso", "mdy", "dmy"} and expr.day is not None:
         return date(expr.year, expr.month or 1, expr.day)
     if expr.year is not None and expr.kind in {"month", "year"}:
