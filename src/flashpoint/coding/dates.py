@@ -209,7 +209,7 @@ def _with_relative_years(exprs: list[DateExpression], text: str) -> list[DateExp
                 and text[prev.span[1]:expr.span[0]].strip(" ,") == ""):
             out[-1] = replace(prev, text=text[prev.span[0]:expr.span[1]],
                               span=(prev.span[0], expr.span[1]),
-                              year_offset=_YEAR_OFFSETS[expr.qualifier])
+                              year_offset=_YEAR_OFFSETS[expr.qualifier or ""])
             continue
         out.append(expr)
     return out
