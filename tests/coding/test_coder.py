@@ -374,3 +374,16 @@ def test_a_threat_and_the_act_itself_are_both_kept() -> None:
     ms = code("Serbia threatened to attack Kosovo, and on Friday it attacked Kosovo.")
     attacks = [m for m in ms if m.cameo_root == "19"]
     assert any(not m.negated for m in attacks)
+
+
+def test_no_one_as_subject_negates_the_act() -> None:
+    """Issue 3: "no one in Serbia helped us" reports that no help happened."""
+    ms = code("No one in Serbia helped us, Radoicic said.")
+    assert ms and all(m.negated and m.plover_mode == "negated" for m in ms)
+
+
+def test_speaking_to_reporters_is_not_a_meeting() -> None:
+    """Issue 3: talking to the press is a statement, not a consultation with journalists."""
+    assert not code("Speaking to reporters in Pristina, Kurti said the group meant to take "
+                    "control of the north.")
+    assert happened(code("Vucic spoke with Stoltenberg on Friday.")) == [("SRB", "NAT", "04")]

@@ -190,10 +190,10 @@ class ArticleCoref:
                     if span.kind != "person" and not span.locative
                     and not (singular and _plural_group(span))]
             if fits and not singular:
-                # "they" prefers a plural phrase naming a role ("Ivory Coast rebels rejected a
-                # Senegalese plan and said they …": the rebels) in this or the last sentence.
+                # "they" prefers a plural phrase naming a role earlier in its own sentence
+                # ("Ivory Coast rebels rejected a Senegalese plan and said they …": the rebels).
                 plural = [(span, where) for span, where in fits
-                          if _plural_role(span) and where[0] >= current - 1]
+                          if _plural_role(span) and where[0] == current]
                 if plural:
                     return plural[-1][0].actor
             if fits and at == 0:

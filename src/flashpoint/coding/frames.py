@@ -331,9 +331,17 @@ def _chain_participants(tok: Token, depth: int = 3) -> Iterator[Token]:
         level = nxt
 
 
+def _no_one(subject: Token) -> bool:
+    """"no one", "nobody", "no country", "none of them": a subject that denies the act."""
+    return subject.lower_ in {"nobody", "none", "nothing"} or any(
+        d.dep_ == "det" and d.lower_ == "no" for d in subject.children)
+
+
 def _negated(tok: Token) -> bool:
     if any(c.dep_ == "neg" for c in tok.children):
         return True
+    if any(c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c) for c in tok.children):
+        return True  # "no one in Serbia helped us"
     node = tok
     for _ in range(3):
         if node.dep_ not in COMP | {"xcomp", "dobj"} or node.head is node:
