@@ -387,3 +387,13 @@ def test_speaking_to_reporters_is_not_a_meeting() -> None:
     assert not code("Speaking to reporters in Pristina, Kurti said the group meant to take "
                     "control of the north.")
     assert happened(code("Vucic spoke with Stoltenberg on Friday.")) == [("SRB", "NAT", "04")]
+
+
+def test_a_material_act_takes_no_target_from_a_misparsed_clause() -> None:
+    """Issue 3: in "Washington called on Belgrade …, NATO reinforced KFOR and Britain sent a
+    battalion" the parser hangs "Washington called" under "reinforced"; NATO did not
+    reinforce against the United States."""
+    ms = code("Washington called on Belgrade to pull its forces back, NATO reinforced KFOR and "
+              "Britain sent an extra battalion.")
+    assert not any(m.source.code.startswith("IGOWSTNAT") and m.target is not None
+                   and m.target.country == "USA" for m in ms)

@@ -267,6 +267,10 @@ def noun_sources(noun: Token) -> list[tuple[Token, str]]:
     return out
 
 
+# Roots of material acts (CAMEO 06-08 and 14-20 but 16): done to someone, not said about them.
+_MATERIAL_ROOTS = frozenset({"06", "07", "08", "14", "15", "17", "18", "19", "20"})
+
+
 def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]]:
     out: list[tuple[Token, str]] = []
     if passive and not (_lemma(tok) in SELF_PASSIVE and not list(_prep_objects(tok, {"by"}))):
@@ -297,9 +301,12 @@ def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]
         out += [(o, "fallback-dobj") for o in _children(tok, OBJ)]
         for c in _children(tok, {"xcomp"}):  # "threatened to attack Y", "vowed to punish Y"
             out += [(o, "fallback-comp") for o in _children(c, OBJ)]
-        for c in _children(tok, {"ccomp"}):  # "demanded that the US cancel the visit"
-            out += [(s, "fallback-comp-subj") for s in _children(c, {"nsubj", "nsubjpass"})
-                    if s.pos_ != "PRON"]
+        if rule.cameo[:2] not in _MATERIAL_ROOTS:
+            # "demanded that the US cancel the visit" (a material act has no such clause:
+            # "Washington called …, NATO reinforced KFOR" is a misparse, not a target)
+            for c in _children(tok, {"ccomp"}):
+                out += [(s, "fallback-comp-subj") for s in _children(c, {"nsubj", "nsubjpass"})
+                        if s.pos_ != "PRON"]
         out += [(o, "fallback-prep") for o in deep_prep_objects(tok, FALLBACK_PREPS)
                 if all(o is not x for x, _ in out)]
         out += [(o, "fallback-deep") for o in _chain_participants(tok)
