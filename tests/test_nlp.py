@@ -60,3 +60,14 @@ def test_split_sentences_offsets_point_into_the_text() -> None:
                                        "NATO offered help."]
     assert all(text[s.start:s.end] == s.text for s in sents)
     assert [s.paragraph for s in sents] == [0, 0, 1]
+
+
+@pytest.mark.parametrize("word,lemma", [
+    ("retook", "retake"), ("rebuilt", "rebuild"), ("outspent", "outspend"),
+    ("rested", "rest"), ("refused", "refuse"), ("withdrew", "withdraw"),
+])
+def test_prefixed_irregular_verbs(word: str, lemma: str) -> None:
+    """Issue 3: "retook" must reach the lexicon's "retake" rule."""
+    from flashpoint.lemmas import verb_lemma
+
+    assert verb_lemma(word) == lemma

@@ -78,6 +78,7 @@ _IRREGULAR_NOUNS = {
     "lives": "life", "wives": "wife", "knives": "knife", "thieves": "thief",
 }
 _VOWELS = frozenset("aeiou")
+_VERB_PREFIXES = ("re", "over", "under", "out", "mis", "fore")
 
 
 def _candidates(w: str) -> list[str]:
@@ -99,6 +100,10 @@ def verb_lemma(word: str, known: frozenset[str] = frozenset()) -> str:
     w = word.lower()
     if w in _IRREGULAR_VERBS:
         return _IRREGULAR_VERBS[w]
+    for prefix in _VERB_PREFIXES:  # "retook" → "retake", "rebuilt" → "rebuild"
+        rest = w[len(prefix):]
+        if w.startswith(prefix) and rest in _IRREGULAR_VERBS and len(rest) > 2:
+            return prefix + _IRREGULAR_VERBS[rest]
     cands = _candidates(w)
     for c in cands:
         if c in known:

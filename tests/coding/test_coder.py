@@ -397,3 +397,15 @@ def test_a_material_act_takes_no_target_from_a_misparsed_clause() -> None:
               "Britain sent an extra battalion.")
     assert not any(m.source.code.startswith("IGOWSTNAT") and m.target is not None
                    and m.target.country == "USA" for m in ms)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The International Criminal Court issued an arrest warrant for Vladimir Putin.",
+     ("IGOJUDICC", "RUSGOV", "173")),
+    ("Syrian government forces retook the city of Aleppo from rebels.",
+     ("SYRMIL", "REB", "190")),
+])
+def test_warrants_and_retaking_towns(text: str, expected: tuple[str, str, str]) -> None:
+    ms = [m for m in code(text, datetime(2024, 6, 1, tzinfo=UTC)) if not m.negated]
+    assert [(m.source.code, m.target.code if m.target else None, m.cameo) for m in ms] == [
+        expected]
