@@ -12,11 +12,11 @@ Prints figures; asserts nothing (targets: (a) >= 15 articles/s and >= 4x naive,
 (b) >= 40 articles/s, peak RSS <= 1 GiB).
 
 Measured (2026-11-27, 2-core machine, --n 200, after the parse moved to numpy ops and one
-BLAS thread; four runs): dense 20.3-24.8 articles/s vs naive 8.9-12.8 (1.7-2.5x); mixed
-63-76 vs 10-12 (5.3-6.3x); peak RSS 363 MiB.  Before (BLIS kernels, spinning OpenBLAS
+BLAS thread; five runs): dense 20.3-24.8 articles/s vs naive 8.9-12.8 (1.7-2.5x); mixed
+57-76 vs 10-12 (5.3-6.3x); peak RSS 364 MiB.  Before (BLIS kernels, spinning OpenBLAS
 threads): dense 15.1, mixed 43.7.  "parse only" is the model pass over every sentence and
-nothing else, the ceiling of any coder that parses the sentences it codes: 41.5-42.5
-articles/s (4.7-4.8x the naive run beside it, ~3.3x a naive run at 12.8).  In the dense
+nothing else, the ceiling of any coder that parses the sentences it codes: 41.5-42.6
+articles/s (4.2-4.8x the naive run beside it, ~3.3x a naive run at 12.8).  In the dense
 workload 97 % of sentences are candidates (an actor and a trigger) and 86 % yield a mention,
 so the fast path saves little there; the rest of the coding (actors, frames, dates, places,
 quotes, tone: pure Python, ~0.05 s per article) is what holds the ratio near 2-2.5x.  The
