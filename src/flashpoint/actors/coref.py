@@ -33,13 +33,18 @@ _PLURAL_HEADS = frozenset({"police", "gunmen", "men", "women", "people", "person
                            "children", "militiamen", "servicemen", "policemen", "clergy"})
 
 
+def _plural_head(span: ActorSpan) -> bool:
+    """Whether the phrase's last word is a plural ("troops", "gunmen", "police")."""
+    head = span.text.strip().split()[-1].casefold() if span.text.strip() else ""
+    return head in _PLURAL_HEADS or (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+
+
 def _plural_role(span: ActorSpan) -> bool:
     """A phrase for people in a role, written in the plural ("Ivory Coast rebels", "Serbian
     troops", "police"); not a country whose name ends in -s."""
     if span.kind == "person" or span.actor.role is None:
         return False
-    head = span.text.strip().split()[-1].casefold() if span.text.strip() else ""
-    return head in _PLURAL_HEADS or (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+    return _plural_head(span)
 
 
 def _plural_group(span: ActorSpan) -> bool:
@@ -47,8 +52,7 @@ def _plural_group(span: ActorSpan) -> bool:
     it ("the forces it had massed": "it" is whoever massed them)."""
     if span.kind != "group":
         return False
-    head = span.text.strip().split()[-1].casefold() if span.text.strip() else ""
-    return head in _PLURAL_HEADS or (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+    return _plural_head(span)
 
 
 @dataclass(frozen=True, slots=True)
