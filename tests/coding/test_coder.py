@@ -409,3 +409,58 @@ def test_warrants_and_retaking_towns(text: str, expected: tuple[str, str, str]) 
     ms = [m for m in code(text, datetime(2024, 6, 1, tzinfo=UTC)) if not m.negated]
     assert [(m.source.code, m.target.code if m.target else None, m.cameo) for m in ms] == [
         expected]
+
+
+# Stated intentions (issue 3, session 4): CAMEO codes an announced hostile act as a threat (13x)
+# and an announced cooperative one as an intent (03x); forecasts and claims stay hypothetical.
+
+@pytest.mark.parametrize("text,expected", [
+    ("Palestinian leaders said they would boycott all official contact with the United States.",
+     ("PSE", "USA", "133")),
+    ("Turkey said on Monday it would expel the Dutch ambassador.", ("TUR", "NLD", "1313")),
+    ("North Korea warned it would strike South Korea if the drills went ahead.",
+     ("PRK", "KOR", "138")),
+    ("The European Union will impose new sanctions on Russia next month.",
+     ("IGOEUREEC", "RUS", "1312")),
+    ("Israeli officials said Israel would retaliate against Iran.", ("ISR", "IRN", "138")),
+])
+def test_an_announced_hostile_act_is_a_threat(text: str, expected: tuple[str, str, str]) -> None:
+    got = [(m.source.code if m.source.country is None else m.source.country,
+            m.target.country or m.target.code if m.target else None, m.cameo)
+           for m in code(text, datetime(2024, 6, 1, tzinfo=UTC)) if not m.negated]
+    assert expected in got
+    assert all(m.plover == "THREATEN" for m in code(text) if not m.negated
+               and m.cameo.startswith("13"))
+
+
+def test_reported_would_is_an_intent_for_cooperation() -> None:
+    """Issue 3: "said it would send" is the reported "will send" (CAMEO 03x)."""
+    ms = [m for m in code("The White House said the United States would send more air defence "
+                          "systems to Ukraine.") if not m.negated]
+    assert [(m.source.country, m.target.country if m.target else None, m.cameo_root)
+            for m in ms] == [("USA", "UKR", "03")]
+
+
+@pytest.mark.parametrize("text", [
+    "Analysts said Russia would attack Ukraine again before the winter.",
+    "Ukraine says Russia will strike Kyiv again this winter.",
+    "He said Israel would have attacked Iran if the talks had failed.",
+    "Iran said it would not attack Israel.",
+])
+def test_forecasts_claims_and_counterfactuals_are_not_threats(text: str) -> None:
+    """Issue 3: only the actor's own word is a threat; a forecast, the other side's claim, a
+    counterfactual or a negated plan is not coded as having happened."""
+    assert not [m for m in code(text) if not m.negated and m.cameo_root in {"13", "19"}]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("China retaliated against the United States with tariffs on soybeans.",
+     ("CHN", "USA", "163")),
+    ("Iran retaliated against Israel on Saturday, firing hundreds of drones.",
+     ("IRN", "ISR", "190")),
+])
+def test_retaliation_is_coded_by_its_means(text: str, expected: tuple[str, str, str]) -> None:
+    """Issue 3: "retaliate" was no trigger; tariffs make it a sanction, not an attack."""
+    ms = [m for m in code(text) if not m.negated and m.rule.startswith("retaliate")]
+    assert [(m.source.country, m.target.country if m.target else None, m.cameo)
+            for m in ms] == [expected]

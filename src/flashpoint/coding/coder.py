@@ -27,7 +27,7 @@ from ..ids import short_id
 from ..model import Actor, Article, Mention, Quote, Sentence, actor_key
 from .cameo import CameoTable
 from .dates import EventDate, date_of, find_date_expressions, resolve_event_date
-from .frames import Frame, frames, with_conjuncts
+from .frames import SPEECH, Frame, frames, with_conjuncts
 from .lexicon import Lexicon
 from .magnitude import magnitude
 from .resolve import ActorResolver, ArticleActors
@@ -50,6 +50,20 @@ _INTENTS = {"04": "036", "045": "039", "046": "036", "05": "032", "057": "037", 
             "071": "0331", "072": "0332", "073": "0333", "074": "0334", "08": "035",
             "081": "0351", "082": "0352", "084": "0353", "0841": "0353", "085": "0354",
             "086": "0355", "087": "0356", "0871": "0356", "0873": "0356", "0874": "0356"}
+# A stated intention to act against someone is a threat (CAMEO 13x by what is threatened):
+# "said they would boycott contacts" (133), "will expel the ambassador" (1313), "vowed to
+# strike" (138).  Shows of force (15) stay hypothetical: announcing drills threatens no one.
+_THREATS = {"14": "133", "16": "131", "161": "1313", "162": "1311", "163": "1312",
+            "164": "134", "165": "135", "166": "136", "17": "137", "172": "132",
+            "1721": "1321", "1722": "1322", "1723": "1323", "1724": "1324", "18": "1383",
+            "19": "138", "191": "1381", "192": "1382", "193": "1384", "194": "1384",
+            "195": "1384", "20": "138", "204": "1385"}
+_ANNOUNCING = SPEECH | {"announce", "vow", "pledge", "promise", "confirm", "predict",
+                        "expect", "believe", "think", "fear"}
+_COOPERATIVE = {"01", "02", "03", "04", "05", "06", "07", "08", "09"}
+_FORECASTERS = {"analyst", "expert", "observer", "commentator", "economist", "forecaster",
+                "critic", "researcher", "scientist", "pundit", "poll", "survey", "study",
+                "model", "projection", "forecast"}
 _DOMESTIC_ROOTS = {"14", "17"}
 # Targets taken from where the act happened: a country may act within itself.
 _PLACE_VIAS = {"local-place", "place", "setting", "domestic"}
@@ -180,6 +194,33 @@ class _ArticleCoder:
             if country is not None:
                 actor = replace(actor, country=country, code=country + actor.code)
         return actor, actor.span or (span.start_char, span.end_char)
+
+    def own_word(self, trigger: Token, doc: Doc, source: Actor, *, hostile: bool) -> bool:
+        """Whether an act announced for the future is the source's own word: not when the
+        clause is a forecast ("analysts said Russia would attack"), nor, for a hostile act,
+        when another country reports it ("Ukraine says Russia will strike again": a claim,
+        not Russia's threat).  A cooperative plan may be told by its partner ("Fischer will
+        visit Albania, the Albanian embassy said"), and an unnamed speaker ("diplomatic
+        sources said") reports the actor's plan."""
+        tok, depth = trigger, 0
+        while tok.dep_ != "ccomp" and tok.head is not tok and depth < 4:
+            tok, depth = tok.head, depth + 1
+        if tok.dep_ != "ccomp" or tok.head.lemma_.lower() not in _ANNOUNCING:
+            return True
+        if any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in tok.children):
+            return True  # "Iran said it would …": the speaker's own plan
+        for subj in (c for c in tok.head.children if c.dep_ == "nsubj"):
+            if subj.pos_ == "PRON":
+                return True
+            if subj.lemma_.lower() in _FORECASTERS:
+                return False
+            got = self.actor_for(subj, doc)
+            if got is None:
+                return True
+            speaker = got[0]
+            return not (hostile and speaker.country and source.country
+                        and speaker.country != source.country)
+        return True
 
     def _reported_speaker(self, tok: Token, doc: Doc) -> tuple[Actor, tuple[int, int]] | None:
         """"Japan said it had halted aid": a pronoun subject of reported speech is the speaker;
@@ -357,10 +398,16 @@ class _ArticleCoder:
             # "will not lift the embargo": a refusal is an act (CAMEO 12x), not a non-event.
             code = _REFUSALS.get(code, _REFUSALS.get(code[:3], _REFUSALS.get(code[:2], "120")))
             rule, negated = rule + "+refusal", False
+        elif frame.intent and not self.own_word(frame.trigger, doc, src,
+                                                hostile=code[:2] not in _COOPERATIVE):
+            pass  # "analysts said Russia would attack": a forecast, not Russia's intention
         elif frame.intent and code[:2] in {"04", "05", "06", "07", "08"}:
             # "will support", "pledged to send aid": a stated intention (CAMEO 03x) happened.
             code = _INTENTS.get(code, _INTENTS.get(code[:3], _INTENTS.get(code[:2], "030")))
             rule, hypothetical = rule + "+intent", False
+        elif frame.intent and not negated and code[:2] in {"14", "16", "17", "18", "19", "20"}:
+            code = _THREATS.get(code, _THREATS.get(code[:3], _THREATS[code[:2]]))
+            rule, hypothetical = rule + "+threat", False
         entry = self.ctx.table.get(code)
         trig = frame.trigger
         tspan = (trig.idx, trig.idx + len(trig.text))

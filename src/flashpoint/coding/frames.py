@@ -488,6 +488,12 @@ def _intent(tok: Token) -> bool:
         return False
     if any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "shall"} for c in kids):
         return True
+    if tok.dep_ == "ccomp" and _lemma(tok.head) in SPEECH | {"announce", "vow", "pledge"} \
+            and any(c.dep_ == "aux" and c.lower_ == "would" for c in kids) \
+            and not any(c.dep_ == "aux" and _lemma(c) == "have" for c in kids):
+        # reported "will": "said it would expel", "warned they would strike" (not the
+        # counterfactual "would have attacked")
+        return True
     if tok.dep_ in {"xcomp", "acl"} and tok.head is not tok:
         return _lemma(tok.head) in INTENT
     return False
