@@ -464,3 +464,19 @@ def test_retaliation_is_coded_by_its_means(text: str, expected: tuple[str, str, 
     ms = [m for m in code(text) if not m.negated and m.rule.startswith("retaliate")]
     assert [(m.source.country, m.target.country if m.target else None, m.cameo)
             for m in ms] == [expected]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("North Korea has tried to hack into the computers of South Korean army officers.",
+     ("PRK", "KOR", "17")),
+    ("Gunmen tried to assassinate the governor of Kandahar on Monday.", (None, "AFG", "18")),
+])
+def test_an_attempted_attack_is_an_attack(text: str,
+                                          expected: tuple[str | None, str, str]) -> None:
+    """Issue 3: CAMEO codes the attempt of a coercive or violent act as the act; an attempt
+    that is itself only planned stays hypothetical."""
+    got = [(m.source.country, m.target.country if m.target else None, m.cameo_root)
+           for m in code(text) if not m.negated]
+    assert expected in got
+    assert not [m for m in code("The army will try to storm the rebel stronghold next week.")
+                if not m.negated]

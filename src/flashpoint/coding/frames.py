@@ -426,6 +426,8 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
             sources, targets = givers, [(s, "receiver") for s, _ in sources]
         negated = _negated(tok)
         hypothetical = not negated and _hypothetical(tok)
+        if hypothetical and rule.cameo[:2] in _HOSTILE_MATERIAL and _attempted(tok):
+            hypothetical = False  # "tried to hack", "an attempt to assassinate": it was made
         out.append(Frame(tok, rule, tuple(sources), tuple(targets), negated, hypothetical,
                          passive, refusal=negated and _refusal(tok),
                          intent=hypothetical and _intent(tok), secondary=is_secondary(tok)))
@@ -473,6 +475,20 @@ def _purpose_of_protest(tok: Token, matched: dict[int, Rule]) -> bool:
         return False
     rule = matched.get(head.i)
     return rule is not None and rule.cameo[:2] == "14"
+
+
+_HOSTILE_MATERIAL = frozenset({"17", "18", "19", "20"})
+_ATTEMPT = frozenset({"try", "attempt"})
+
+
+def _attempted(tok: Token) -> bool:
+    """An attempted coercive or violent act is such an act (CAMEO codes the attempt): "tried
+    to hack into", "an attempt to assassinate" — unless the attempt is itself unreal ("will
+    try to storm")."""
+    if tok.dep_ not in {"xcomp", "acl"} or tok.head is tok or _lemma(tok.head) not in _ATTEMPT:
+        return False
+    head = tok.head
+    return not (head.pos_ in {"VERB", "AUX"} and _hypothetical(head))
 
 
 # Governors that make their complement the subject's own stated intention (CAMEO 03x).
