@@ -480,3 +480,18 @@ def test_an_attempted_attack_is_an_attack(text: str,
     assert expected in got
     assert not [m for m in code("The army will try to storm the rebel stronghold next week.")
                 if not m.negated]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The United States called for the withdrawal of Russian troops from Georgia.",
+     ("USA", "RUS", "106")),
+    ("Israel pulled its forces out of Gaza on Sunday.", ("ISR", "PSE", "0874")),
+    ("Syria says it is willing to withdraw its troops from Lebanon.", ("SYR", "LBN", "0356")),
+])
+def test_withdrawals_name_who_leaves_and_where_from(text: str,
+                                                    expected: tuple[str, str, str]) -> None:
+    """Issue 3: the party asked to withdraw is the target of the demand; the place left is the
+    target of the withdrawal."""
+    got = [(m.source.country, m.target.country if m.target else None, m.cameo)
+           for m in code(text) if not m.negated]
+    assert got == [expected]
