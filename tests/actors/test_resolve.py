@@ -222,6 +222,16 @@ def test_find_actors_does_not_glue_across_verbs_or_dates(d) -> None:
     assert pairs[1][1] == "UAF"
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("The Civil Liberty Organization", "NGO"),
+    ("the World Health Organization", "IGOUNOHLHWHO"),
+    ("a terrorist organization", "UAF"),
+])
+def test_a_named_organisation_of_no_other_kind_is_an_ngo(d, text: str, expected: str) -> None:
+    """Issue 3: "organization" is a fallback head: known organisations and kinds win."""
+    assert code(d, text) == expected
+
+
 def test_long_and_odd_input_is_safe(d) -> None:
     assert find_actors("", d) == []
     assert find_actors("!!! ??? ...", d) == []
