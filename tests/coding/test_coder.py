@@ -495,3 +495,21 @@ def test_withdrawals_name_who_leaves_and_where_from(text: str,
     got = [(m.source.country, m.target.country if m.target else None, m.cameo)
            for m in code(text) if not m.negated]
     assert got == [expected]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The Thai government will extend the curfew in Bangkok.", ("THA", "THA", "1323")),
+    ("Theresa May will hold talks with Donald Tusk in Brussels.", ("GBR", "IGO", "036")),
+])
+def test_a_noun_act_takes_the_intention_of_its_verb(text: str,
+                                                    expected: tuple[str, str, str]) -> None:
+    """Issue 3: "will extend the curfew" / "will hold talks" state an intention (13x / 03x)."""
+    got = [(m.source.country or m.source.code[:3], m.target.country or m.target.code[:3]
+            if m.target else None, m.cameo) for m in code(text) if not m.negated]
+    assert expected in got
+
+
+def test_a_prohibited_act_did_not_happen() -> None:
+    """Issue 3: "would prohibit all aid to X" is no aid to X."""
+    ms = code("The United States announced it would prohibit all aid to the rebels.")
+    assert not [m for m in ms if not m.negated and m.cameo_root in {"03", "07"}]

@@ -35,7 +35,8 @@ IRREALIS = {
     "pressure", "pressurize", "force", "rule", "resist", "ignore", "defy",
 }
 NEGATING = {"deny", "refute", "fail", "refuse", "decline", "reject", "dismiss", "stop", "halt",
-            "cease", "end", "suspend", "abandon"}
+            "cease", "end", "suspend", "abandon", "prohibit", "forbid", "ban", "block", "bar",
+            "withhold", "freeze", "cancel", "postpone", "scrap"}
 LIGHT_PREPS = {"in", "into", "for"}
 
 
@@ -497,8 +498,13 @@ INTENT = {"plan", "intend", "promise", "pledge", "vow", "agree", "offer", "decid
           "resolve", "hope", "want", "seek"}
 
 
-def _intent(tok: Token) -> bool:
-    """"will support", "pledged to send", "agreed to release": the actor's own intention."""
+def _intent(tok: Token, depth: int = 0) -> bool:
+    """"will support", "pledged to send", "agreed to release": the actor's own intention; a
+    noun act takes the intention of the verb it is the object of ("will extend the curfew")."""
+    if tok.pos_ in {"NOUN", "PROPN"} and depth < 3:
+        gov = _governor(tok)
+        if gov is not None:
+            return _intent(tok.doc[gov], depth + 1)
     kids = list(tok.children)
     if any(c.dep_ == "mark" and _lemma(c) in {"if", "unless", "whether", "until"} for c in kids):
         return False
