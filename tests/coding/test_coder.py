@@ -513,3 +513,18 @@ def test_a_prohibited_act_did_not_happen() -> None:
     """Issue 3: "would prohibit all aid to X" is no aid to X."""
     ms = code("The United States announced it would prohibit all aid to the rebels.")
     assert not [m for m in ms if not m.negated and m.cameo_root in {"03", "07"}]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Germany delivered medical equipment and ambulances to Ukraine.", ("DEU", "UKR", "07")),
+    ("The U.S. government announced $33 million in assistance to Mozambique.",
+     ("USA", "MOZ", "07")),
+    ("France has sent seven military experts to Riyadh to investigate the attacks.",
+     ("FRA", "SAU", "09")),
+])
+def test_giving_verbs_share_one_aid_vocabulary(text: str, expected: tuple[str, str, str]) -> None:
+    """Issue 3: every giving verb knows supplies, equipment and packages; experts sent to
+    investigate are an investigation, not aid."""
+    got = [(m.source.country, m.target.country if m.target else None, m.cameo_root)
+           for m in code(text) if not m.negated]
+    assert expected in got

@@ -115,7 +115,8 @@ def deep_prep_objects(tok: Token, preps: frozenset[str], depth: int = 4) -> Iter
 # Nouns that measure or package what the act is about: the "of" object is the real object.
 MEASURES = frozenset({"batch", "tonne", "ton", "shipment", "consignment", "package", "round",
                       "wave", "series", "set", "number", "lot", "delivery", "supply", "load",
-                      "truckload", "planeload", "convoy", "kind", "type", "range"})
+                      "team", "contingent", "truckload", "planeload", "convoy", "kind", "type",
+                      "range"})
 
 
 def _constraint_values(tok: Token, key: str) -> set[str]:
