@@ -528,3 +528,15 @@ def test_giving_verbs_share_one_aid_vocabulary(text: str, expected: tuple[str, s
     got = [(m.source.country, m.target.country if m.target else None, m.cameo_root)
            for m in code(text) if not m.negated]
     assert expected in got
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Bangladesh says it will not accept any Rohingya refugees fleeing violence.",
+     ("BGD", "122")),
+    ("Hungary says it will not accept returned asylum seekers.", ("HUN", "122")),
+    ("Germany accepted thousands of refugees fleeing the war in Syria.", ("DEU", "075")),
+])
+def test_refugees_accepted_or_refused(text: str, expected: tuple[str, str]) -> None:
+    """Issue 3: "thousands of refugees" and "refugees fleeing …" (parsed as a clause) are the
+    object of "accept"; "will not accept" is a refusal."""
+    assert expected in [(m.source.country, m.cameo) for m in code(text) if not m.negated]

@@ -116,7 +116,7 @@ def deep_prep_objects(tok: Token, preps: frozenset[str], depth: int = 4) -> Iter
 MEASURES = frozenset({"batch", "tonne", "ton", "shipment", "consignment", "package", "round",
                       "wave", "series", "set", "number", "lot", "delivery", "supply", "load",
                       "team", "contingent", "truckload", "planeload", "convoy", "kind", "type",
-                      "range"})
+                      "range", "dozen", "hundred", "thousand", "million"})
 
 
 def _constraint_values(tok: Token, key: str) -> set[str]:
@@ -132,6 +132,10 @@ def _constraint_values(tok: Token, key: str) -> set[str]:
                 vals |= {_lemma(x) for x in _prep_objects(o, {"of"})}
         for o in _prep_objects(tok, {"of", "over", "about", "on", "for", "to", "against"}):
             vals.add(_lemma(o))
+        for c in tok.children:
+            # "accept refugees fleeing the war" parsed as a clause: its subject is the object
+            if c.dep_ == "ccomp" and c.tag_ == "VBG" and c.i > tok.i:
+                vals |= {_lemma(x) for x in c.children if x.dep_ == "nsubj" and x.i > tok.i}
     elif key == "comp":
         for c in _children(tok, COMP | OBJ | {"acl", "advcl"}):
             vals.add(_lemma(c))
