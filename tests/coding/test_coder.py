@@ -540,3 +540,17 @@ def test_refugees_accepted_or_refused(text: str, expected: tuple[str, str]) -> N
     """Issue 3: "thousands of refugees" and "refugees fleeing …" (parsed as a clause) are the
     object of "accept"; "will not accept" is a refusal."""
     assert expected in [(m.source.country, m.cameo) for m in code(text) if not m.negated]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Russia gave to Armenia some of the military equipment it had ordered.",
+     ("RUS", "ARM", "07")),
+    ("The rebels said they will hand over 40 percent of their arms to the United Nations.",
+     ("REB", "IGO", "03")),
+])
+def test_a_share_of_the_object_is_the_object(text: str, expected: tuple[str, str, str]) -> None:
+    """Issue 3: "some of", "40 percent of": the of-object is what the act is about."""
+    got = [(m.source.country or m.source.code[:3],
+            (m.target.country or m.target.code[:3]) if m.target else None, m.cameo_root)
+           for m in code(text) if not m.negated]
+    assert expected in got

@@ -116,7 +116,9 @@ def deep_prep_objects(tok: Token, preps: frozenset[str], depth: int = 4) -> Iter
 MEASURES = frozenset({"batch", "tonne", "ton", "shipment", "consignment", "package", "round",
                       "wave", "series", "set", "number", "lot", "delivery", "supply", "load",
                       "team", "contingent", "truckload", "planeload", "convoy", "kind", "type",
-                      "range", "dozen", "hundred", "thousand", "million"})
+                      "range", "dozen", "hundred", "thousand", "million", "percent", "%",
+                      "part", "portion", "share", "half", "bulk", "rest", "remainder",
+                      "majority", "some", "most", "all", "many"})
 
 
 def _constraint_values(tok: Token, key: str) -> set[str]:
