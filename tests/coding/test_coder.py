@@ -554,3 +554,16 @@ def test_a_share_of_the_object_is_the_object(text: str, expected: tuple[str, str
             (m.target.country or m.target.code[:3]) if m.target else None, m.cameo_root)
            for m in code(text) if not m.negated]
     assert expected in got
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Syrian government forces were responsible for the chemical attack on Douma.",
+     ("SYR", "20")),
+    ("Both the army and the rebels were guilty of violating the ceasefire.", (None, "19")),
+    ("Turkey is violating the ceasefire agreement along the border.", ("TUR", "19")),
+])
+def test_responsible_for_and_guilty_of_name_the_doer(text: str,
+                                                     expected: tuple[str | None, str]) -> None:
+    """Issue 3: "X is responsible for / guilty of [an act]" codes X's act; violating a
+    ceasefire agreement is fighting, not a breach of an ordinary agreement."""
+    assert expected in [(m.source.country, m.cameo_root) for m in code(text) if not m.negated]

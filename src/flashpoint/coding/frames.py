@@ -275,6 +275,27 @@ def noun_sources(noun: Token) -> list[tuple[Token, str]]:
     return out
 
 
+_CULPABLE = frozenset({"responsible", "guilty", "culpable"})
+
+
+def _culprits(tok: Token) -> list[tuple[Token, str]]:
+    """Who is said to have done an act by being "responsible for" or "guilty of" it: "the LRA
+    is responsible for mass killings", "both parties were guilty of violating the ceasefire"."""
+    first = _first_conjunct(tok)
+    prep = first.head
+    if first.dep_ not in {"pobj", "pcomp"} or prep.dep_ != "prep" or \
+            _lemma(prep) not in {"for", "of"}:
+        return []
+    adj = prep.head
+    if _lemma(adj) not in _CULPABLE:
+        return []
+    if adj.dep_ in {"acomp", "oprd"} and adj.head.pos_ in {"VERB", "AUX"}:
+        return [(s, "culprit") for s, _ in verb_subjects(adj.head)]
+    if adj.dep_ == "amod" and adj.head.pos_ in {"NOUN", "PROPN"}:
+        return [(adj.head, "culprit")]  # "leaders responsible for mass killings"
+    return []
+
+
 # Roots of material acts (CAMEO 06-08 and 14-20 but 16): done to someone, not said about them.
 _MATERIAL_ROOTS = frozenset({"06", "07", "08", "14", "15", "17", "18", "19", "20"})
 
@@ -424,6 +445,7 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
             sources = verb_subjects(tok.head)  # "France is willing to provide aid"
         else:
             sources = noun_sources(tok)
+        sources = _culprits(tok) + sources  # "X is responsible for the attack": X first
         targets = targets_for(tok, rule, passive)
         if any(slot.kind == "giver" for slot in rule.target):
             # "Ukraine received jets from Denmark": Denmark gives, Ukraine receives.
