@@ -35,7 +35,7 @@ from .resolve import ActorResolver, ArticleActors
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-CODER_VERSION = "fp-coder-0.2"
+CODER_VERSION = "fp-coder-0.3"
 # Material acts are directed at the place they happen: without a named target, the country of
 # the place the sentence names ("imposed a curfew in Cizre" → TUR), else the country the article
 # is set in ("NATO ready to reinforce KFOR" in a story set in Kosovo → KSV).
