@@ -567,3 +567,11 @@ def test_responsible_for_and_guilty_of_name_the_doer(text: str,
     """Issue 3: "X is responsible for / guilty of [an act]" codes X's act; violating a
     ceasefire agreement is fighting, not a breach of an ordinary agreement."""
     assert expected in [(m.source.country, m.cameo_root) for m in code(text) if not m.negated]
+
+
+def test_an_eased_restriction_targets_where_it_applied() -> None:
+    """Issue 3: lifting a curfew or a state of emergency "in X" is done to X (CAMEO 081x)."""
+    ms = [m for m in code("Egypt lifted the state of emergency in Sinai on Sunday.")
+          if not m.negated]
+    assert [(m.source.country, m.target.country if m.target else None, m.cameo)
+            for m in ms] == [("EGY", "EGY", "0814")]

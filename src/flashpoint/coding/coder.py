@@ -68,7 +68,8 @@ _DOMESTIC_ROOTS = {"14", "17"}
 # Targets taken from where the act happened: a country may act within itself.
 _PLACE_VIAS = {"local-place", "place", "setting", "domestic"}
 _PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
-_PLACE_TARGET_CODES = {"0334", "0332", "0312", "0874", "0873"}
+_PLACE_TARGET_CODES = {"0334", "0332", "0312", "0874", "0873", "081", "0811", "0812", "0813",
+                       "0814"}
 _STOP_DEPS = {"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis"}
 _KEEP_PREPS = {"of"}
 _PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "we", "i"}
