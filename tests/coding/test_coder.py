@@ -575,3 +575,25 @@ def test_an_eased_restriction_targets_where_it_applied() -> None:
           if not m.negated]
     assert [(m.source.country, m.target.country if m.target else None, m.cameo)
             for m in ms] == [("EGY", "EGY", "0814")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a state's protest is an official complaint; the summoner protests, not the envoy
+    ("Iran summoned Pakistan's charge d'affaires to protest the strikes.", ("IRN", "PAK", "114")),
+    ("China protested the US warship's passage through the Taiwan Strait.",
+     ("CHN", "USA", "114")),
+    ("Thousands of Serbs protested in Belgrade against the government.", ("SRB", "SRB", "140")),
+    # blocking a decision is a rejection, and the blocked aid did not happen
+    ("Hungary blocked a European Union decision to release 50 billion euros in aid to Ukraine.",
+     ("HUN", None, "120")),
+    ("The IMF released a 700 million dollar loan tranche to Pakistan.", (None, "PAK", "071")),
+    ("Mali's military government suspended the broadcasts of French radio station RFI.",
+     ("MLI", "FRA", "1721")),
+])
+def test_wire_sentences_session_4(text: str, expected: tuple[str | None, str | None, str]) -> None:
+    """Issue 3: regressions found by coding wire-style sentences outside the dev sets."""
+    ms = [m for m in code(text, datetime(2024, 6, 1, tzinfo=UTC)) if not m.negated]
+    got = [(m.source.country, m.target.country if m.target else None, m.cameo) for m in ms]
+    assert expected in got
+    if "blocked" in text:
+        assert not [m for m in ms if m.cameo_root == "07"]

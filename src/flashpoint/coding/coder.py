@@ -223,6 +223,17 @@ class _ArticleCoder:
                         and speaker.country != source.country)
         return True
 
+    def official(self, actor: Actor) -> bool:
+        """A state speaking as such: its government, an IGO, or the country by its name
+        ("China", "the United States"), not its people ("Palestinians", "Kenyans")."""
+        if actor.role == "GOV" or (actor.group is not None and actor.code.startswith("IGO")):
+            return True
+        country = self.ctx.resolver.dictionary.countries.get(actor.country or "")
+        if country is None or actor.role is not None:
+            return False
+        text = actor.text.casefold().removeprefix("the ").strip()
+        return text in {n.casefold() for n in (country.name, *country.aliases)}
+
     def _reported_speaker(self, tok: Token, doc: Doc) -> tuple[Actor, tuple[int, int]] | None:
         """"Japan said it had halted aid": a pronoun subject of reported speech is the speaker;
         "we"/"our" inside a quotation is its speaker."""
@@ -409,6 +420,10 @@ class _ArticleCoder:
         elif frame.intent and not negated and code[:2] in {"14", "16", "17", "18", "19", "20"}:
             code = _THREATS.get(code, _THREATS.get(code[:3], _THREATS[code[:2]]))
             rule, hypothetical = rule + "+threat", False
+        if code[:2] == "14" and frame.rule.lemma == "protest" and self.official(src):
+            # "Iran protested the strikes": a state's protest is an official complaint (114),
+            # not a demonstration.
+            code, rule = "114", rule + "+official"
         entry = self.ctx.table.get(code)
         trig = frame.trigger
         tspan = (trig.idx, trig.idx + len(trig.text))

@@ -223,13 +223,23 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
         head = verb.head
         if head.dep_ == "prep" and head.head is not head:  # "accused X of supporting"
             head = head.head
-        if verb.dep_ == "xcomp" and head.pos_ == "VERB":
-            # "urged Serbia to withdraw": the object of the control verb acts.
+        inherited = [(s, "inherited") for s, _ in verb_subjects(head, depth + 1)]
+        if verb.dep_ == "xcomp" and head.pos_ == "VERB" and _lemma(head) not in PURPOSE_VERBS:
+            # "urged Serbia to withdraw": the object of the control verb acts.  Outside the
+            # verbs of wanting and asking the infinitive may be a purpose ("used tear gas to
+            # disperse"): the subject acts when the object names no one.
             objs = _children(head, OBJ)
             if objs:
-                return [(objs[0], "controller")]
-        return [(s, "inherited") for s, _ in verb_subjects(head, depth + 1)]
+                controller = [(objs[0], "controller")]
+                return controller if _lemma(head) in IRREALIS else controller + inherited
+        return inherited
     return []
+
+
+# Verbs whose infinitive with an object is the subject's purpose, not the object's act:
+# "Iran summoned Pakistan's envoy to protest", "Blinken phoned Vucic to discuss".
+PURPOSE_VERBS = frozenset({"summon", "use", "employ", "convene", "visit", "meet", "phone",
+                           "telephone", "contact", "host", "receive", "recall"})
 
 
 # Nominal attacks that name their doer: "killed in an Israeli raid", "wounded in a Russian
@@ -380,8 +390,9 @@ def _negated(tok: Token) -> bool:
         return True  # "no one in Serbia helped us"
     node = tok
     for _ in range(3):
-        if node.dep_ not in COMP | {"xcomp", "dobj"} or node.head is node:
-            return False
+        if node.head is node or not (node.dep_ in COMP | {"xcomp", "dobj"} or (
+                node.dep_ == "acl" and node.head.pos_ in {"NOUN", "PROPN"})):
+            return False  # ("blocked a decision to release aid": through the noun)
         node = node.head
         if node.dep_ == "prep":
             node = node.head
