@@ -597,3 +597,19 @@ def test_wire_sentences_session_4(text: str, expected: tuple[str | None, str | N
     assert expected in got
     if "blocked" in text:
         assert not [m for m in ms if m.cameo_root == "07"]
+
+
+def test_acts_named_as_the_occasion_of_a_statement_are_background() -> None:
+    """Issue 3: "concerns regarding the casualties and the attack", "a condolence message
+    following the assault": the statement is the act; the attack is its occasion."""
+    ms = code("Karzai expressed deep concerns regarding the casualties of the civilians and "
+              "the terrorist attack in Lahore.")
+    assert [m.cameo_root for m in ms if not m.negated] == ["01"]
+    ms = code("King Salman sent a condolence message to President Ghani following the "
+              "terrorist assault in Kabul.")
+    assert [m.cameo for m in ms if not m.negated] == ["018"]
+
+
+def test_call_on_read_as_a_particle_is_an_appeal() -> None:
+    ms = code("Activists called on Germans to join a rally against the government.")
+    assert "020" in [m.cameo for m in ms if not m.negated]

@@ -480,7 +480,8 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
 # "complained over air raids", "in retaliation for an attack", "after protests by X".
 _BACKGROUND_PREPS = frozenset({"over", "for", "after", "since", "following", "despite", "about",
                                "against", "of", "amid", "during", "before", "because",
-                               "in", "at", "to", "from", "by", "with", "on"})
+                               "in", "at", "to", "from", "by", "with", "on", "regarding",
+                               "concerning"})
 
 
 def is_secondary(tok: Token) -> bool:
@@ -491,10 +492,12 @@ def is_secondary(tok: Token) -> bool:
     admission that forces murdered"), or a nominal act under a preposition ("complained over
     two air raids").  The coder drops these when the sentence's main clause has a coded act."""
     node = tok
-    if tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
-        gov = tok.head.head
-        if _lemma(tok.head) in _BACKGROUND_PREPS and not (
-                _lemma(tok.head) in LIGHT_PREPS and gov.pos_ in {"VERB", "AUX"}):
+    first = _first_conjunct(tok)  # "concerns regarding the casualties and the attack"
+    if tok.pos_ in {"NOUN", "PROPN"} and first.dep_ == "pobj" and first.head.dep_ == "prep":
+        prep = first.head
+        word = prep.lower_ if prep.lower_ in _BACKGROUND_PREPS else _lemma(prep)
+        if word in _BACKGROUND_PREPS and not (
+                word in LIGHT_PREPS and prep.head.pos_ in {"VERB", "AUX"}):
             return True
     for _ in range(12):
         head = node.head
