@@ -613,3 +613,17 @@ def test_acts_named_as_the_occasion_of_a_statement_are_background() -> None:
 def test_call_on_read_as_a_particle_is_an_appeal() -> None:
     ms = code("Activists called on Germans to join a rally against the government.")
     assert "020" in [m.cameo for m in ms if not m.negated]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Iraq's interim government announced that it is prepared to impose martial law in Baghdad.",
+     ("IRQ", "1324")),
+    ("Turkey is determined to launch a new offensive against Kurdish militants in Syria.",
+     ("TUR", "138")),
+])
+def test_prepared_and_determined_state_an_intention(text: str, expected: tuple[str, str]) -> None:
+    """Issue 3: "is prepared / determined to" + a hostile act is a threat by the subject of
+    "is"; "X must be ready to mediate" stays a demand on X."""
+    assert expected in [(m.source.country, m.cameo) for m in code(text) if not m.negated]
+    ms = code("Egypt said the US must be ready to mediate between Israel and the Palestinians.")
+    assert not [m for m in ms if not m.negated and m.source.country == "USA"]

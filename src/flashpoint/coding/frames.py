@@ -32,7 +32,8 @@ IRREALIS = {
     "demand", "ask", "appeal", "warn", "push", "press", "encourage", "request", "refuse",
     "decline", "ready", "readiness", "willing", "agree", "decide", "fail", "deny", "refute",
     "reject", "oppose", "order", "tell", "allow", "permit", "persuade", "invite",
-    "pressure", "pressurize", "force", "rule", "resist", "ignore", "defy",
+    "pressure", "pressurize", "force", "rule", "resist", "ignore", "defy", "prepared",
+    "committed", "determined",
 }
 NEGATING = {"deny", "refute", "fail", "refuse", "decline", "reject", "dismiss", "stop", "halt",
             "cease", "end", "suspend", "abandon", "prohibit", "forbid", "ban", "block", "bar",
@@ -223,6 +224,8 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
         head = verb.head
         if head.dep_ == "prep" and head.head is not head:  # "accused X of supporting"
             head = head.head
+        if head.pos_ == "ADJ" and head.dep_ in {"acomp", "oprd"} and head.head is not head:
+            head = head.head  # "Iraq is prepared to impose": the subject of "is"
         inherited = [(s, "inherited") for s, _ in verb_subjects(head, depth + 1)]
         if verb.dep_ == "xcomp" and head.pos_ == "VERB" and _lemma(head) not in PURPOSE_VERBS:
             # "urged Serbia to withdraw": the object of the control verb acts.  Outside the
@@ -538,7 +541,7 @@ def _attempted(tok: Token) -> bool:
 # Governors that make their complement the subject's own stated intention (CAMEO 03x).
 INTENT = {"plan", "intend", "promise", "pledge", "vow", "agree", "offer", "decide", "ready",
           "readiness", "willing", "willingness", "prepare", "aim", "commit", "undertake",
-          "resolve", "hope", "want", "seek"}
+          "resolve", "hope", "want", "seek", "prepared", "committed", "determined"}
 
 
 def _intent(tok: Token, depth: int = 0) -> bool:
@@ -560,7 +563,11 @@ def _intent(tok: Token, depth: int = 0) -> bool:
         # counterfactual "would have attacked")
         return True
     if tok.dep_ in {"xcomp", "acl"} and tok.head is not tok:
-        return _lemma(tok.head) in INTENT
+        head = tok.head
+        if head.pos_ == "ADJ" and head.dep_ == "acomp" and any(
+                c.dep_ == "aux" and _lemma(c) in MODALS - {"would"} for c in head.head.children):
+            return False  # "the US must be ready to mediate": a demand, not an intention
+        return _lemma(head) in INTENT
     return False
 
 
