@@ -627,3 +627,10 @@ def test_prepared_and_determined_state_an_intention(text: str, expected: tuple[s
     assert expected in [(m.source.country, m.cameo) for m in code(text) if not m.negated]
     ms = code("Egypt said the US must be ready to mediate between Israel and the Palestinians.")
     assert not [m for m in ms if not m.negated and m.source.country == "USA"]
+
+
+def test_a_bomber_killing_is_a_bombing() -> None:
+    """Issue 3: "a suicide bomber killed five people" is unconventional violence (183), not
+    conventional fighting (190)."""
+    ms = code("A suicide bomber killed five people in an attack on a convoy in Pakistan.")
+    assert [m.cameo for m in ms if not m.negated and m.rule == "kill.bomber"] == ["183"]
