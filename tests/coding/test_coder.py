@@ -634,3 +634,13 @@ def test_a_bomber_killing_is_a_bombing() -> None:
     conventional fighting (190)."""
     ms = code("A suicide bomber killed five people in an attack on a convoy in Pakistan.")
     assert [m.cameo for m in ms if not m.negated and m.rule == "kill.bomber"] == ["183"]
+
+
+def test_a_plan_reported_by_the_other_side_is_not_a_threat() -> None:
+    """Issue 3 (sample corpus): "Kurti said the armed group had planned to seize northern
+    Kosovo" is Kurti's claim about an old plan, not the group's threat."""
+    ms = code("Kosovo Prime Minister Albin Kurti said that the armed group behind the attack had "
+              "planned to seize northern Kosovo.")
+    assert not [m for m in ms if not m.negated and m.cameo_root == "13"]
+    ms = code("The rebels planned to seize the airport, the army said.")
+    assert not [m for m in ms if not m.negated]

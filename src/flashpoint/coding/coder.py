@@ -219,8 +219,11 @@ class _ArticleCoder:
             if got is None:
                 return True
             speaker = got[0]
-            return not (hostile and speaker.country and source.country
-                        and speaker.country != source.country)
+            if not hostile:
+                return True
+            if speaker.country and source.country:
+                return speaker.country == source.country
+            return _part_of(speaker.code, source.code)  # "Kurti said the group planned to"
         return True
 
     def official(self, actor: Actor) -> bool:
@@ -417,7 +420,8 @@ class _ArticleCoder:
             # "will support", "pledged to send aid": a stated intention (CAMEO 03x) happened.
             code = _INTENTS.get(code, _INTENTS.get(code[:3], _INTENTS.get(code[:2], "030")))
             rule, hypothetical = rule + "+intent", False
-        elif frame.intent and not negated and code[:2] in {"14", "16", "17", "18", "19", "20"}:
+        elif frame.intent and not negated and code[:2] in {"14", "16", "17", "18", "19", "20"} \
+                and not _past_plan(frame.trigger):
             code = _THREATS.get(code, _THREATS.get(code[:3], _THREATS[code[:2]]))
             rule, hypothetical = rule + "+threat", False
         if code[:2] == "14" and frame.rule.lemma == "protest" and self.official(src):
@@ -473,6 +477,20 @@ def _date_scope(trigger: Token) -> tuple[int, int]:
         node = node.head
     doc = trigger.doc
     return 0, len(doc.text)
+
+
+# Governors of a plan held, not declared: in the past tense ("had planned to seize") they
+# report an old intention, not a threat.
+_MENTAL_PLANS = {"plan", "intend", "aim", "want", "seek", "hope", "prepare", "decide"}
+
+
+def _past_plan(trigger: Token) -> bool:
+    tok = trigger
+    if tok.pos_ in {"NOUN", "PROPN"} and tok.head is not tok:
+        tok = tok.head
+    head = tok.head
+    return (tok.dep_ in {"xcomp", "acl"} and head is not tok
+            and head.lemma_.lower() in _MENTAL_PLANS and head.tag_ in {"VBD", "VBN"})
 
 
 def _part_of(code: str, source: str) -> bool:
