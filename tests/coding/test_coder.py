@@ -644,3 +644,14 @@ def test_a_plan_reported_by_the_other_side_is_not_a_threat() -> None:
     assert not [m for m in ms if not m.negated and m.cameo_root == "13"]
     ms = code("The rebels planned to seize the airport, the army said.")
     assert not [m for m in ms if not m.negated]
+
+
+def test_a_compound_source_refusing_is_not_mutual() -> None:
+    """Issue 3 (seed): "Belgrade and Moscow have refused to recognise it" is no refusal of
+    each other; a meeting of two is."""
+    ms = code("Kosovo declared independence in 2008, a move that both Belgrade and Moscow have "
+              "steadfastly refused to recognize.")
+    assert not [m for m in ms if m.target is not None and m.source.country in {"SRB", "RUS"}
+                and m.target.country in {"SRB", "RUS"}]
+    got = happened(code("Serbia and Russia held talks in Belgrade."))
+    assert ("SRB", "RUS", "04") in got and ("RUS", "SRB", "04") in got

@@ -65,6 +65,7 @@ _FORECASTERS = {"analyst", "expert", "observer", "commentator", "economist", "fo
                 "critic", "researcher", "scientist", "pundit", "poll", "survey", "study",
                 "model", "projection", "forecast"}
 _DOMESTIC_ROOTS = {"14", "17"}
+_MUTUAL_ROOTS = {"03", "04", "05", "06", "08", "19"}
 # Targets taken from where the act happened: a country may act within itself.
 _PLACE_VIAS = {"local-place", "place", "setting", "domestic"}
 _PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
@@ -356,10 +357,13 @@ class _ArticleCoder:
         wants_target = any(s.kind != "none" for s in frame.rule.target)
         # "Israel and Hamas signed a truce in Cairo": with a compound source an act that can be
         # mutual is between them; the place is where it happened, not a party to it.
+        # Only acts that can be done with one another are mutual (consult, cooperate, agree,
+        # fight): "Belgrade and Moscow refused to recognise Kosovo" is no refusal of each other.
+        can_be_mutual = frame.rule.cameo[:2] in _MUTUAL_ROOTS
         mutual = len(sources) > 1 and (
-            via == "between" or frame.rule.target_required
-            or any(s.kind == "recip" or s.preps & {"with", "between"}
-                   for s in frame.rule.target))
+            via == "between" or any(s.kind == "recip" for s in frame.rule.target)
+            or (can_be_mutual and (frame.rule.target_required or any(
+                s.preps & {"with", "between"} for s in frame.rule.target))))
         if via == "between":
             targets = []  # the parties named by "between" act on each other
         if mutual and (not targets or tvia.startswith("fallback")):
