@@ -655,3 +655,17 @@ def test_a_compound_source_refusing_is_not_mutual() -> None:
                 and m.target.country in {"SRB", "RUS"}]
     got = happened(code("Serbia and Russia held talks in Belgrade."))
     assert ("SRB", "RUS", "04") in got and ("RUS", "SRB", "04") in got
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The US State Department approved the possible sale of F-16 fighter jets to Turkey.",
+     ("USA", "TUR", "072")),
+    ("France sold 24 Rafale fighter jets to Egypt.", ("FRA", "EGY", "072")),
+])
+def test_arms_sales_are_military_aid(text: str, expected: tuple[str, str, str]) -> None:
+    """Issue 3: selling or approving the sale of weapons to X is military aid (072); the sale
+    of an airline is not."""
+    got = [(m.source.country, m.target.country if m.target else None, m.cameo)
+           for m in code(text) if not m.negated]
+    assert expected in got
+    assert not code("The government approved the sale of the state airline to an investor.")

@@ -119,7 +119,8 @@ MEASURES = frozenset({"batch", "tonne", "ton", "shipment", "consignment", "packa
                       "team", "contingent", "truckload", "planeload", "convoy", "kind", "type",
                       "range", "dozen", "hundred", "thousand", "million", "percent", "%",
                       "part", "portion", "share", "half", "bulk", "rest", "remainder",
-                      "majority", "some", "most", "all", "many"})
+                      "majority", "some", "most", "all", "many", "sale", "transfer",
+                      "export", "purchase"})
 
 
 def _constraint_values(tok: Token, key: str) -> set[str]:
