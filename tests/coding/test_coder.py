@@ -669,3 +669,10 @@ def test_arms_sales_are_military_aid(text: str, expected: tuple[str, str, str]) 
            for m in code(text) if not m.negated]
     assert expected in got
     assert not code("The government approved the sale of the state airline to an investor.")
+
+
+def test_taking_a_place_back_targets_whom_it_was_taken_from() -> None:
+    """Issue 3: "recaptured the village from Russian troops" is an act against Russia."""
+    ms = code("Ukrainian forces recaptured the village of Robotyne from Russian troops.")
+    assert [(m.source.code, m.target.code if m.target else None) for m in ms
+            if not m.negated] == [("UKRMIL", "RUSMIL")]
