@@ -676,3 +676,11 @@ def test_taking_a_place_back_targets_whom_it_was_taken_from() -> None:
     ms = code("Ukrainian forces recaptured the village of Robotyne from Russian troops.")
     assert [(m.source.code, m.target.code if m.target else None) for m in ms
             if not m.negated] == [("UKRMIL", "RUSMIL")]
+
+
+def test_speakers_inside_a_relative_clause_are_not_the_doers() -> None:
+    """Issue 3: "fighting that residents said killed 40 civilians" (the parser hangs "killed"
+    under "said"): the residents killed no one."""
+    ms = code("The army took the bridge after days of fighting that residents said killed at "
+              "least 40 civilians in Khartoum.")
+    assert not [m for m in ms if m.source.role == "CVL"]

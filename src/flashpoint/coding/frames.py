@@ -227,6 +227,8 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
             head = head.head
         if head.pos_ == "ADJ" and head.dep_ in {"acomp", "oprd"} and head.head is not head:
             head = head.head  # "Iraq is prepared to impose": the subject of "is"
+        if verb.dep_ == "xcomp" and _lemma(head) in {"say", "report", "state", "tell"}:
+            return []  # "fighting that residents said killed 40": the speakers did not kill
         inherited = [(s, "inherited") for s, _ in verb_subjects(head, depth + 1)]
         if verb.dep_ == "xcomp" and head.pos_ == "VERB" and _lemma(head) not in PURPOSE_VERBS:
             # "urged Serbia to withdraw": the object of the control verb acts.  Outside the
