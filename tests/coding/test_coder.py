@@ -684,3 +684,12 @@ def test_speakers_inside_a_relative_clause_are_not_the_doers() -> None:
     ms = code("The army took the bridge after days of fighting that residents said killed at "
               "least 40 civilians in Khartoum.")
     assert not [m for m in ms if m.source.role == "CVL"]
+
+
+def test_a_dateline_is_where_the_story_was_filed_not_a_speaker() -> None:
+    """Issue 3: in "KHARTOUM, March 12 (Nile Wire) - Sudan's army said it had recaptured …"
+    the parser reads the capital as a second subject; the army is the speaker."""
+    ms = code("KHARTOUM, March 12 (Nile Wire) - Sudan's army said on Tuesday it had recaptured "
+              "a strategic bridge from the paramilitary Rapid Support Forces.")
+    assert [(m.source.code, m.target.code if m.target else None) for m in ms
+            if not m.negated] == [("SDNMIL", "SDNREB")]

@@ -189,7 +189,7 @@ def find_actors(sentence: str, dictionary: ActorDictionary, *, date: dt.date | N
         if actor is None:
             continue
         locative = reading.kind in {"country", "seat"} and reading.role in {None, "GOV"} \
-            and _is_locative(tokens, lo)
+            and (_is_locative(tokens, lo) or _dateline(tokens, lo, hi))
         kind = "person" if name and reading.kind != "igo" else reading.kind
         spans.append(ActorSpan(start, end, text, actor, kind, reading.person or name, locative))
     return spans
@@ -326,6 +326,16 @@ def _residual(text: str, tokens: list[Token], reading: Reading) -> tuple[str, st
     start, end = tokens[lo].start, tokens[hi - 1].end
     rest = (text[:start] + text[end:]).strip()
     return text[start:end], _ARTICLE.sub("", rest).strip()
+
+
+_DATELINE_END = frozenset({",", "-", "—", "–", "("})
+
+
+def _dateline(tokens: list[Token], lo: int, hi: int) -> bool:
+    """A wire dateline: the sentence opens with a place in capitals and a comma or dash
+    ("KHARTOUM, March 12 (Nile Wire) -"): where the story is filed, not an actor."""
+    return (lo == 0 and hi < len(tokens) and tokens[hi].key in _DATELINE_END
+            and all(t.is_upper or not t.is_word for t in tokens[:hi]))
 
 
 def _is_locative(tokens: list[Token], lo: int) -> bool:

@@ -27,7 +27,7 @@ from ..ids import short_id
 from ..model import Actor, Article, Mention, Quote, Sentence, actor_key
 from .cameo import CameoTable
 from .dates import EventDate, date_of, find_date_expressions, resolve_event_date
-from .frames import SPEECH, Frame, frames, with_conjuncts
+from .frames import SPEECH, Frame, frames, is_dateline, with_conjuncts
 from .lexicon import Lexicon
 from .magnitude import magnitude
 from .resolve import ActorResolver, ArticleActors
@@ -211,7 +211,7 @@ class _ArticleCoder:
             return True
         if any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in tok.children):
             return True  # "Iran said it would …": the speaker's own plan
-        for subj in (c for c in tok.head.children if c.dep_ == "nsubj"):
+        for subj in (c for c in tok.head.children if c.dep_ == "nsubj" and not is_dateline(c)):
             if subj.pos_ == "PRON":
                 return True
             if subj.lemma_.lower() in _FORECASTERS:
@@ -248,7 +248,8 @@ class _ArticleCoder:
         clause = tok.head
         if tok.dep_ not in {"nsubj", "nsubjpass"} or clause.dep_ != "ccomp":
             return None
-        for subj in (c for c in clause.head.children if c.dep_ == "nsubj"):
+        for subj in (c for c in clause.head.children
+                     if c.dep_ == "nsubj" and not is_dateline(c)):
             if subj.pos_ != "PRON":
                 return self.actor_for(subj, doc)
         return None

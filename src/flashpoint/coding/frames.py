@@ -216,7 +216,7 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
         if not agents:
             agents = _instrument_agents(verb)
         return agents
-    subs = [(s, "subj") for s in _children(verb, {"nsubj", "csubj"})]
+    subs = [(s, "subj") for s in _children(verb, {"nsubj", "csubj"}) if not is_dateline(s)]
     if subs:
         return subs
     if verb.dep_ in {"relcl", "acl"} and verb.head.pos_ in {"NOUN", "PROPN"}:
@@ -240,6 +240,14 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
                 return controller if _lemma(head) in IRREALIS else controller + inherited
         return inherited
     return []
+
+
+def is_dateline(tok: Token) -> bool:
+    """"KHARTOUM, March 12 (Nile Wire) - Sudan's army said": the parser may take the dateline
+    for a second subject; it is where the story was filed."""
+    nxt = tok.i + 1
+    return (tok.i < 4 and nxt < len(tok.doc) and tok.doc[nxt].text in {",", "-", "—", "–", "("}
+            and all(t.is_upper or t.is_punct for t in tok.doc[:nxt]))
 
 
 # Verbs whose infinitive with an object is the subject's purpose, not the object's act:
