@@ -116,3 +116,14 @@ def test_he_is_not_the_person_named_after_him(d) -> None:
     _walk(coref, "He met Jens Stoltenberg in Brussels.")
     assert coref.resolve_pronoun("he", at=0).code == "SRBGOV"
     assert coref.resolve_pronoun("he").code == "IGOWSTNAT"
+
+
+def test_a_definite_role_refers_to_the_group_named_earlier(d) -> None:
+    """Issue 3: "Sudan's army said … The RSF accused the army of …": the army is Sudan's;
+    without an earlier army of a known country it stays a nameless group."""
+    coref = ArticleCoref(d, date=DAY)
+    seen = _walk(coref, "Sudan's army said it had retaken the bridge.",
+                 "The RSF accused the army of bombing homes.")
+    assert ("army", "SDNMIL", "group") in seen
+    fresh = ArticleCoref(d, date=DAY)
+    assert ("army", "MIL", "group") in _walk(fresh, "The RSF accused the army of bombing homes.")

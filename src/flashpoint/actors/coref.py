@@ -55,6 +55,16 @@ def _plural_group(span: ActorSpan) -> bool:
     return _plural_head(span)
 
 
+def _definite_role(span: ActorSpan, sentence: str) -> bool:
+    """A bare definite role phrase: "the army", "the rebels", "the security forces"."""
+    words = span.text.split()
+    before = sentence[:span.start].rstrip().rsplit(None, 1)
+    return (span.kind == "group" and span.actor.country is None and span.actor.role is not None
+            and span.actor.group is None and 1 <= len(words) <= 2
+            and all(w.islower() for w in words) and bool(before)
+            and before[-1].casefold() == "the")
+
+
 @dataclass(frozen=True, slots=True)
 class _Known:
     surname: str  # token key of the surname
@@ -85,6 +95,17 @@ class ArticleCoref:
         self._sentence += 1
 
     # -- memory -------------------------------------------------------------------------------
+
+    def _definite_back(self, span: ActorSpan) -> ActorSpan:
+        """"the army", "the rebels": the last group in that role of a known country named
+        earlier in the article ("Sudan's army … It accused the army of …")."""
+        for known in reversed(self._actors):
+            actor = known.actor
+            if actor.role == span.actor.role and actor.country and not known.locative \
+                    and actor.group is None:
+                return replace(span, actor=replace(actor, text=span.text,
+                                                   span=span.actor.span))
+        return span
 
     def observe(self, span: ActorSpan) -> ActorSpan:
         """Record a mention (in text order) and return it, re-resolved when it is a bare
@@ -234,6 +255,8 @@ class ArticleCoref:
         out: list[ActorSpan] = []
         for item in items:
             if isinstance(item, ActorSpan):
+                if _definite_role(item, sentence):
+                    item = self._definite_back(item)
                 out.append(self.observe(item))
                 continue
             start, end, what = item
