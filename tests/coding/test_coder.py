@@ -693,3 +693,20 @@ def test_a_dateline_is_where_the_story_was_filed_not_a_speaker() -> None:
               "a strategic bridge from the paramilitary Rapid Support Forces.")
     assert [(m.source.code, m.target.code if m.target else None) for m in ms
             if not m.negated] == [("SDNMIL", "SDNREB")]
+
+
+def test_circumstances_undergoers_and_any_are_not_acts() -> None:
+    """Issue 3: "after seizing Sake" is a past act (not the content of "pushed"); people who
+    fled the fighting did not fight; "any threat" is no threat in particular."""
+    ms = code("M23 rebels pushed towards Goma on Saturday after seizing the town of Sake, "
+              "residents said, as thousands of people fled the fighting.")
+    got = [(m.source.code, m.cameo) for m in ms if not m.negated]
+    assert ("CODREB", "192") in got or any(c == "192" for _, c in got)
+    assert not [m for m in ms if not m.negated and m.source.role == "CVL"]
+    ms = code("Kagame said his country would defend itself against any threat from Congo.")
+    assert not [m for m in ms if not m.negated and m.cameo_root == "13"]
+
+
+def test_its_troops_after_an_organisation_are_the_organisations() -> None:
+    ms = code("NATO said its troops had fired on armed men near the border in Kosovo.")
+    assert any(m.source.code.startswith("IGOWSTNAT") for m in ms if not m.negated)

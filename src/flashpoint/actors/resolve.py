@@ -179,10 +179,15 @@ def find_actors(sentence: str, dictionary: ActorDictionary, *, date: dt.date | N
             continue
         if not reading.explicit and lo > 0 and tokens[lo - 1].key in _POSSESSIVES:
             # "urging Serbia to withdraw its military forces": the owner named before
-            owner = next((sp.actor.country for sp in reversed(spans)
-                          if sp.actor.country and not sp.locative), None)
-            if owner:
-                reading = replace(reading, country=owner, explicit=True)
+            owner = next((sp.actor for sp in reversed(spans)
+                          if (sp.actor.country or sp.actor.group) and not sp.locative), None)
+            if owner is not None and owner.country:
+                reading = replace(reading, country=owner.country, explicit=True)
+            elif owner is not None and reading.igo is None:
+                # "MONUSCO said its troops had fired": the organisation's own
+                igo = dictionary.igo_by_code(owner.code)
+                if igo is not None:
+                    reading = replace(reading, igo=igo.name, explicit=True)
         start, end = tokens[lo].start, tokens[hi - 1].end
         text = sentence[start:end]
         actor = to_actor(reading, dictionary, text, (start, end))

@@ -277,6 +277,13 @@ def _instrument_agents(verb: Token) -> list[tuple[Token, str]]:
     return out
 
 
+# Verbs whose subject undergoes, watches or reports the act named by their object: "thousands
+# fled the fighting", "civilians survived the shelling", "residents witnessed the attack".
+UNDERGO = frozenset({"flee", "escape", "survive", "witness", "fear", "see", "hear", "watch",
+                     "report", "describe", "document", "film", "suffer", "endure", "avoid",
+                     "evade", "mourn", "remember", "recall", "experience"})
+
+
 def noun_sources(noun: Token) -> list[tuple[Token, str]]:
     """Who performs a nominal act (``NATO's offer``, ``an attack by X``, ``held talks``)."""
     out: list[tuple[Token, str]] = []
@@ -286,7 +293,8 @@ def noun_sources(noun: Token) -> list[tuple[Token, str]]:
             if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"PROPN", "ADJ", "NOUN"}]
     first = _first_conjunct(noun)
     head = first.head
-    if first.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
+    if first.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"} \
+            and _lemma(head) not in UNDERGO:
         out += verb_subjects(head)
     elif first.dep_ == "pobj" and head.dep_ == "prep" and _lemma(head) in LIGHT_PREPS:
         verb = head.head
@@ -417,6 +425,11 @@ def _negated(tok: Token) -> bool:
     return False
 
 
+# Prepositions of time and manner: a clause under them is a circumstance, not a content.
+_CIRCUMSTANTIAL = frozenset({"after", "since", "following", "despite", "while", "upon", "by",
+                             "during", "amid"})
+
+
 def _hypothetical(tok: Token, depth: int = 0) -> bool:
     if any(c.dep_ == "aux" and _lemma(c) in MODALS for c in tok.children):
         return True
@@ -425,7 +438,9 @@ def _hypothetical(tok: Token, depth: int = 0) -> bool:
         return True
     if tok.dep_ == "pcomp" and _lemma(tok.head) in {"without", "before", "instead"}:
         return True
-    if tok.dep_ in {"xcomp", "ccomp", "acl", "pcomp"} and tok.head is not tok:
+    if tok.dep_ in {"xcomp", "ccomp", "acl", "pcomp"} and tok.head is not tok and not (
+            tok.dep_ == "pcomp" and _lemma(tok.head) in _CIRCUMSTANTIAL):
+        # (not "pushed towards Goma after seizing Sake": a time, not the content of "push")
         head = tok.head.head if tok.head.dep_ == "prep" else tok.head
         if _lemma(head) in IRREALIS:
             return True
@@ -479,8 +494,11 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
             if not givers:
                 continue  # no giver named: nothing to code
             sources, targets = givers, [(s, "receiver") for s, _ in sources]
-        negated = _negated(tok)
-        hypothetical = not negated and _hypothetical(tok)
+        determiners = {_lemma(c) for c in tok.children if c.dep_ == "det"} \
+            if tok.pos_ in {"NOUN", "PROPN"} else set()
+        negated = _negated(tok) or "no" in determiners  # "no attack took place"
+        # "any threat", "any attack": no act in particular
+        hypothetical = not negated and (_hypothetical(tok) or "any" in determiners)
         if hypothetical and rule.cameo[:2] in _HOSTILE_MATERIAL and _attempted(tok):
             hypothetical = False  # "tried to hack", "an attempt to assassinate": it was made
         out.append(Frame(tok, rule, tuple(sources), tuple(targets), negated, hypothetical,
