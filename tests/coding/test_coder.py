@@ -709,3 +709,15 @@ def test_circumstances_undergoers_and_any_are_not_acts() -> None:
 def test_its_troops_after_an_organisation_are_the_organisations() -> None:
     ms = code("NATO said its troops had fired on armed men near the border in Kosovo.")
     assert any(m.source.code.startswith("IGOWSTNAT") for m in ms if not m.negated)
+
+
+def test_a_groups_own_fighters_and_co_mediators() -> None:
+    """Issue 3: "Hezbollah said its fighters had targeted …" is Hezbollah's act; France and
+    the US brokering a deal together do not mediate with each other."""
+    ms = code("Hezbollah said in a statement that its fighters had targeted an Israeli army post "
+              "near Metula.")
+    assert [(m.source.code, m.target.code if m.target else None) for m in ms
+            if not m.negated] == [("LBNREB", "ISRMIL")]
+    ms = code("France and the United States brokered a deal between Israel and Hezbollah.")
+    assert not [m for m in ms if m.target is not None
+                and {m.source.country, m.target.country} == {"FRA", "USA"}]

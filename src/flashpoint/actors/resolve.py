@@ -57,6 +57,8 @@ _DIRECTIONS = frozenset({
 _COUNTRYISH = (Kind.COUNTRY, Kind.SEAT, Kind.PLACE, Kind.ADJECTIVE)
 _MAX_NAME_WORDS = 4
 _POSSESSIVES = frozenset({"its", "his", "her", "their"})
+# Roles of the members a non-state group sends to fight ("its fighters", "their militants").
+_ARMED_MEMBERS = frozenset({"UAF", "MIL", "REB", "CVL"})
 _CALENDAR = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -181,7 +183,12 @@ def find_actors(sentence: str, dictionary: ActorDictionary, *, date: dt.date | N
             # "urging Serbia to withdraw its military forces": the owner named before
             owner = next((sp.actor for sp in reversed(spans)
                           if (sp.actor.country or sp.actor.group) and not sp.locative), None)
-            if owner is not None and owner.country:
+            if owner is not None and owner.country and not owner.state and owner.role \
+                    and reading.role in _ARMED_MEMBERS:
+                # "Hezbollah said its fighters": the group's own fighters
+                reading = replace(reading, country=owner.country, role=owner.role,
+                                  explicit=True)
+            elif owner is not None and owner.country:
                 reading = replace(reading, country=owner.country, explicit=True)
             elif owner is not None and reading.igo is None:
                 # "MONUSCO said its troops had fired": the organisation's own

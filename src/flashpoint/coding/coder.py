@@ -66,6 +66,8 @@ _FORECASTERS = {"analyst", "expert", "observer", "commentator", "economist", "fo
                 "model", "projection", "forecast"}
 _DOMESTIC_ROOTS = {"14", "17"}
 _MUTUAL_ROOTS = {"03", "04", "05", "06", "08", "19"}
+# Visiting, hosting and mediating are done by the parties together to a third one.
+_ONE_WAY_CODES = {"042", "043", "045"}
 # Targets taken from where the act happened: a country may act within itself.
 _PLACE_VIAS = {"local-place", "place", "setting", "domestic"}
 _PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
@@ -360,7 +362,8 @@ class _ArticleCoder:
         # mutual is between them; the place is where it happened, not a party to it.
         # Only acts that can be done with one another are mutual (consult, cooperate, agree,
         # fight): "Belgrade and Moscow refused to recognise Kosovo" is no refusal of each other.
-        can_be_mutual = frame.rule.cameo[:2] in _MUTUAL_ROOTS
+        can_be_mutual = frame.rule.cameo[:2] in _MUTUAL_ROOTS \
+            and frame.rule.cameo not in _ONE_WAY_CODES
         mutual = len(sources) > 1 and (
             via == "between" or any(s.kind == "recip" for s in frame.rule.target)
             or (can_be_mutual and (frame.rule.target_required or any(
