@@ -721,3 +721,12 @@ def test_a_groups_own_fighters_and_co_mediators() -> None:
     ms = code("France and the United States brokered a deal between Israel and Hezbollah.")
     assert not [m for m in ms if m.target is not None
                 and {m.source.country, m.target.country} == {"FRA", "USA"}]
+
+
+def test_the_doer_of_the_act_investigated_is_the_target() -> None:
+    """Issue 3: "an investigation into crimes committed by Croat forces" targets Croatia's
+    forces when no party is named otherwise."""
+    ms = code("Serbian military police have launched an investigation into alleged crimes "
+              "committed by Croat forces against ethnic Serb civilians.")
+    assert [(m.source.country, m.target.country if m.target else None, m.cameo) for m in ms
+            if not m.negated] == [("SRB", "HRV", "090")]

@@ -313,6 +313,14 @@ class _ArticleCoder:
                 return found, via
             if found and not first[0]:
                 first = (found, via)
+        if not first[0] and exclude is not None:
+            # "an investigation into crimes committed by Croat forces": no party is named
+            # but the doer of the act the phrase is about.
+            for head, _ in heads:
+                for doer in _doers(head):
+                    got = self.actor_for(doer, doc)
+                    if got is not None and not _part_of(got[0].code, exclude):
+                        return [got], "doer"
         return first
 
     def code(self, sentences: Sequence[Sentence], docs: dict[int, Doc]) -> list[Mention]:
@@ -490,6 +498,19 @@ def _date_scope(trigger: Token) -> tuple[int, int]:
 # Governors of a plan held, not declared: in the past tense ("had planned to seize") they
 # report an old intention, not a threat.
 _MENTAL_PLANS = {"plan", "intend", "aim", "want", "seek", "hope", "prepare", "decide"}
+
+
+def _doers(noun: Token) -> list[Token]:
+    """Who did the act a noun names: its "by" phrase, or the agent of a participle describing
+    it ("crimes committed by Croat forces", "abuses by the police")."""
+    if noun.pos_ not in {"NOUN", "PROPN"}:
+        return []
+    out = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
+           for g in c.children if g.dep_ == "pobj"]
+    for acl in (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+        out += [g for a in acl.children if a.dep_ == "agent"
+                for g in a.children if g.dep_ == "pobj"]
+    return out
 
 
 def _past_plan(trigger: Token) -> bool:
