@@ -378,7 +378,7 @@ class _ArticleCoder:
                 s.preps & {"with", "between"} for s in frame.rule.target))))
         if via == "between":
             targets = []  # the parties named by "between" act on each other
-        if mutual and (not targets or tvia.startswith("fallback")):
+        if mutual and (not targets or tvia.startswith("fallback") or tvia == "doer"):
             targets = []  # a guessed target (not the rule's own slot) loses to the mutual reading
         elif wants_target and (not targets or not _informative(targets[0][0])):
             # "refused to deploy peacekeepers in Iraq", "threatened to impose a curfew in
