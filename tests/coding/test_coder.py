@@ -730,3 +730,14 @@ def test_the_doer_of_the_act_investigated_is_the_target() -> None:
               "committed by Croat forces against ethnic Serb civilians.")
     assert [(m.source.country, m.target.country if m.target else None, m.cameo) for m in ms
             if not m.negated] == [("SRB", "HRV", "090")]
+
+
+def test_the_doer_of_a_deployment_and_of_coordinated_weapons() -> None:
+    """Issue 3 (sample corpus): "Washington had seen a concentration of Serbian troops,
+    artillery and armour" is Serbia's deployment, once; "will answer this attack" is not an
+    attack by the one who answers."""
+    ms = code("Kirby said Washington had seen a significant concentration of Serbian troops, "
+              "artillery and armour close to the line.")
+    assert [(m.source.code, m.cameo) for m in ms if not m.negated] == [("SRBMIL", "154")]
+    ms = code("The state of Kosovo will answer this attack with all its capacities.")
+    assert not [m for m in ms if not m.negated and m.source.country == "KSV"]

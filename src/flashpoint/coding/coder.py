@@ -299,11 +299,14 @@ class _ArticleCoder:
         group ("deployed peacekeepers to Iraq": Iraq, not the peacekeepers)."""
         first: tuple[list[tuple[Actor, tuple[int, int]]], str] = ([], "")
         for head, via in heads:
-            found = []
+            found: list[tuple[Actor, tuple[int, int]]] = []
             for tok in with_conjuncts(head):
                 got = self.actor_for(tok, doc)
                 if got is None or (exclude and _part_of(got[0].code, exclude)):
                     continue
+                if not _informative(got[0]) and tok.text.islower() and any(
+                        a.role == got[0].role and _informative(a) for a, _ in found):
+                    continue  # "Serbian troops, artillery and armour": one Serbian force
                 if via == "modifier" and not (_informative(got[0]) or got[0].name):
                     continue  # "a missile attack", "a general strike": a kind, not a doer
                 found.append(got)

@@ -277,11 +277,14 @@ def _instrument_agents(verb: Token) -> list[tuple[Token, str]]:
     return out
 
 
-# Verbs whose subject undergoes, watches or reports the act named by their object: "thousands
-# fled the fighting", "civilians survived the shelling", "residents witnessed the attack".
+# Verbs whose subject undergoes, watches, reports or answers the act named by their object:
+# "thousands fled the fighting", "residents witnessed the attack", "Kosovo will answer this
+# attack", "Washington had seen a concentration of Serbian troops".
 UNDERGO = frozenset({"flee", "escape", "survive", "witness", "fear", "see", "hear", "watch",
                      "report", "describe", "document", "film", "suffer", "endure", "avoid",
-                     "evade", "mourn", "remember", "recall", "experience"})
+                     "evade", "mourn", "remember", "recall", "experience", "answer", "avenge",
+                     "punish", "prevent", "repel", "repulse", "counter", "monitor", "observe",
+                     "note", "notice"})
 
 
 def noun_sources(noun: Token) -> list[tuple[Token, str]]:
@@ -485,6 +488,9 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
             sources = verb_subjects(tok.head)  # "France is willing to provide aid"
         else:
             sources = noun_sources(tok)
+            if rule.cameo[:2] == "15":
+                # "a concentration of Serbian troops", "the deployment of NATO forces"
+                sources = sources + [(o, "of") for o in _prep_objects(tok, {"of"})]
         sources = _culprits(tok) + sources  # "X is responsible for the attack": X first
         targets = targets_for(tok, rule, passive)
         if any(slot.kind == "giver" for slot in rule.target):
