@@ -252,6 +252,16 @@ def test_dominant_place_skips_capitals_and_borders(gaz: Gazetteer) -> None:
     assert dominant_place([], gaz) is None
 
 
+def test_a_dateline_capital_is_where_the_story_happens(gaz: Gazetteer) -> None:
+    """Issue 3: "TBILISI, Dec 1 -" sets the story in Tbilisi; the countries named once later
+    ("Lithuania, Latvia and Estonia said …") do not."""
+    article = find_places("TBILISI, Dec 1 (Caucasus Wire) - Police fired water cannon. "
+                          "Lithuania, Latvia and Estonia said they would impose sanctions.",
+                          gaz)
+    dom = dominant_place(article, gaz)
+    assert dom is not None and dom.place_name == "Tbilisi"
+
+
 def test_unresolved_attached_place_is_kept(gaz: Gazetteer) -> None:
     loc = _loc(gaz, "Gunmen attacked a patrol in the village of Xyzzyville.", "attacked", "19")
     assert loc is not None and loc.geo_precision == "none"
