@@ -741,3 +741,11 @@ def test_the_doer_of_a_deployment_and_of_coordinated_weapons() -> None:
     assert [(m.source.code, m.cameo) for m in ms if not m.negated] == [("SRBMIL", "154")]
     ms = code("The state of Kosovo will answer this attack with all its capacities.")
     assert not [m for m in ms if not m.negated and m.source.country == "KSV"]
+
+
+def test_they_after_several_speakers_is_each_of_them() -> None:
+    """Issue 3: "Lithuania, Latvia and Estonia said they would impose sanctions" is three
+    threats, not Lithuania's alone."""
+    ms = code("Lithuania, Latvia and Estonia said they would impose sanctions on Georgian "
+              "officials.")
+    assert sorted(m.source.country for m in ms if not m.negated) == ["EST", "LTU", "LVA"]

@@ -250,11 +250,8 @@ class _ArticleCoder:
         clause = tok.head
         if tok.dep_ not in {"nsubj", "nsubjpass"} or clause.dep_ != "ccomp":
             return None
-        for subj in (c for c in clause.head.children
-                     if c.dep_ == "nsubj" and not is_dateline(c)):
-            if subj.pos_ != "PRON":
-                return self.actor_for(subj, doc)
-        return None
+        subj = _speech_subject(tok)
+        return self.actor_for(subj, doc) if subj is not None else None
 
     def coordinated(self, tok: Token, actor: Actor
                     ) -> list[tuple[Actor, tuple[int, int]]]:
@@ -300,7 +297,13 @@ class _ArticleCoder:
         first: tuple[list[tuple[Actor, tuple[int, int]]], str] = ([], "")
         for head, via in heads:
             found: list[tuple[Actor, tuple[int, int]]] = []
-            for tok in with_conjuncts(head):
+            toks = list(with_conjuncts(head))
+            if len(toks) == 1 and head.lower_ in {"they", "we"}:
+                # "Lithuania, Latvia and Estonia said they would …": every speaker
+                speakers = _speech_subject(head)
+                if speakers is not None and len(list(with_conjuncts(speakers))) > 1:
+                    toks = list(with_conjuncts(speakers))
+            for tok in toks:
                 got = self.actor_for(tok, doc)
                 if got is None or (exclude and _part_of(got[0].code, exclude)):
                     continue
@@ -501,6 +504,15 @@ def _date_scope(trigger: Token) -> tuple[int, int]:
 # Governors of a plan held, not declared: in the past tense ("had planned to seize") they
 # report an old intention, not a threat.
 _MENTAL_PLANS = {"plan", "intend", "aim", "want", "seek", "hope", "prepare", "decide"}
+
+
+def _speech_subject(pronoun: Token) -> Token | None:
+    """The named speaker a pronoun subject of reported speech stands for ("Japan said it …")."""
+    clause = pronoun.head
+    if pronoun.dep_ not in {"nsubj", "nsubjpass"} or clause.dep_ != "ccomp":
+        return None
+    return next((c for c in clause.head.children if c.dep_ == "nsubj"
+                 and not is_dateline(c) and c.pos_ != "PRON"), None)
 
 
 def _doers(noun: Token) -> list[Token]:
