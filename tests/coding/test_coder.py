@@ -749,3 +749,13 @@ def test_they_after_several_speakers_is_each_of_them() -> None:
     ms = code("Lithuania, Latvia and Estonia said they would impose sanctions on Georgian "
               "officials.")
     assert sorted(m.source.country for m in ms if not m.negated) == ["EST", "LTU", "LVA"]
+
+
+def test_a_persons_name_is_no_place() -> None:
+    """Issue 3: "Lai" (Taiwan's president) is also a town in the gazetteer; in an article that
+    names President Lai Ching-te it is the man, even in the headline before his full name."""
+    text = ("China sends warships near Taiwan after Lai's inauguration\n\n"
+            "China launched large-scale military exercises around Taiwan on Thursday, three days "
+            "after President Lai Ching-te took office. China sent warships to encircle Taiwan.")
+    coded = code_article(sentence_article(text, "lai", PUB))
+    assert coded.places and not [p for p in coded.places if p.text == "Lai"]

@@ -31,6 +31,9 @@ from .resolve import ActorResolver, ArticleActors
 __all__ = ["CODER_VERSION", "code_article", "code_articles", "coder_context", "coder_manifest"]
 
 MIN_TEXT_CHARS = 20
+# Countries whose people write the family name first ("Lai Ching-te", "Xi Jinping").
+_SURNAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM", "KHM", "SGP",
+                            "MNG"})
 _QUOTE_MARKS = re.compile("[\"“”«»„]")
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")  # "test-fired" gives "test" and "fired"
 _INNER_CAPITAL = re.compile(r"\S\s+[A-Z]")
@@ -95,7 +98,8 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
         mentions = coder.code(sents, parsed)
         # Place mentions are looked up in articles that report acts: an article with no event
         # (sport, weather) needs no gazetteer pass.
-        places = _places(art, sents, opts) if mentions and opts.enrich else []
+        places = _places(art, sents, opts, _people(sents, actors)) \
+            if mentions and opts.enrich else []
         if places:
             mentions = _locate(mentions, sents, places, opts)
         if quotes:
@@ -106,12 +110,34 @@ def code_articles(articles: Sequence[Article], options: Options | None = None) -
     return out
 
 
-def _places(article: Article, sents: Sequence[Sentence], options: Options) -> list[Place]:
-    """Place mentions of the article, each with the index of its sentence."""
+def _people(sents: Sequence[Sentence], actors: ArticleActors
+            ) -> tuple[list[tuple[int, int]], set[str]]:
+    """Article offsets of the people the actor pass found ("President Lai Ching-te", "Lai"),
+    and their family names."""
+    spans, words = [], set()
+    for s in sents:
+        for sp in actors.first_pass[s.index]:
+            if sp.kind in {"person", "surname"}:
+                spans.append((s.start + sp.start, s.start + sp.end))
+                name = (sp.person or "").split()
+                # the family name ("Lai Ching-te" is Lai; a first name is kept: "Georgia X")
+                words.update(name[:1] if sp.actor.country in _SURNAME_FIRST else name[-1:])
+    return spans, words
+
+
+def _places(article: Article, sents: Sequence[Sentence], options: Options,
+            people: tuple[Sequence[tuple[int, int]], set[str]] = ((), set())) -> list[Place]:
+    """Place mentions of the article, each with the index of its sentence; a place name
+    that is a person's name ("Lai" in "President Lai Ching-te", "after Lai's inauguration")
+    is no place."""
     gaz = load_gazetteer(options)
     starts = [s.start for s in sents]
+    spans, names = people
     out = []
     for place in find_places(article.text, gaz):
+        if place.text in names or (place.span is not None and any(
+                a < place.span[1] and place.span[0] < b for a, b in spans)):
+            continue
         index = None
         if place.span is not None:
             k = bisect.bisect_right(starts, place.span[0]) - 1
