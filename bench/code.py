@@ -11,17 +11,17 @@ Workloads:
 Prints figures; asserts nothing (targets: (a) >= 15 articles/s and >= 4x naive,
 (b) >= 40 articles/s, peak RSS <= 1 GiB).
 
-Measured (2026-11-27, 2-core machine, --n 200, after the parse moved to numpy ops and one
-BLAS thread; five runs): dense 20.3-24.8 articles/s vs naive 8.9-12.8 (1.7-2.5x); mixed
-57-76 vs 10-12 (5.3-6.3x); peak RSS 364 MiB.  Before (BLIS kernels, spinning OpenBLAS
-threads): dense 15.1, mixed 43.7.  "parse only" is the model pass over every sentence and
-nothing else, the ceiling of any coder that parses the sentences it codes: 41.5-42.6
-articles/s (4.2-4.8x the naive run beside it, ~3.3x a naive run at 12.8).  In the dense
-workload 97 % of sentences are candidates (an actor and a trigger) and 86 % yield a mention,
-so the fast path saves little there; the rest of the coding (actors, frames, dates, places,
-quotes, tone: pure Python, ~0.05 s per article) is what holds the ratio near 2-2.5x.  The
-naive figure varies most between runs: it keeps OpenBLAS's default threads, which spin
-against the sibling worker.
+Measured (2026-11-27, 2-core machine, --n 200): session 4 (coder fp-coder-0.3), two runs:
+dense 19.2-21.5 articles/s vs naive 9.4-10.8 (1.8-2.3x); parse only 40.8-43.6 (4.1-4.3x the
+naive run beside it); mixed 52-68 articles/s (5.6-6.7x); peak RSS 366 MiB.  Session 3 (five
+runs): dense 20.3-24.8 vs naive 8.9-12.8 (1.7-2.5x); mixed 57-76.  Before the parse moved to
+numpy ops and one BLAS thread: dense 15.1, mixed 43.7.  "parse only" is the model pass over
+every sentence and nothing else, the ceiling of any coder that parses the sentences it codes.
+In the dense workload 97 % of sentences are candidates (an actor and a trigger) and 86 % yield
+a mention, so the fast path saves little there; the rest of the coding (actors, frames, dates,
+places, quotes, tone: pure Python, ~0.05-0.06 s per article) is what holds the ratio near
+2x.  The naive figure varies most between runs: it keeps OpenBLAS's default threads, which spin
+against the sibling worker; the machine is shared, so figures move by ~10 % between runs.
 """
 
 from __future__ import annotations
