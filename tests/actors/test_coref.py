@@ -127,3 +127,12 @@ def test_a_definite_role_refers_to_the_group_named_earlier(d) -> None:
     assert ("army", "SDNMIL", "group") in seen
     fresh = ArticleCoref(d, date=DAY)
     assert ("army", "MIL", "group") in _walk(fresh, "The RSF accused the army of bombing homes.")
+
+
+def test_the_agency_after_a_un_agency_is_that_agency(d) -> None:
+    """Issue 3: "The World Food Programme said … The agency accused …" — the agency is the WFP,
+    not a government of the place the story was filed in."""
+    coref = ArticleCoref(d, date=DAY)
+    seen = _walk(coref, "The World Food Programme said 200 trucks were waiting at the crossing.",
+                 "The agency accused Israeli authorities of blocking aid deliveries.")
+    assert ("agency", "IGOUNOWFP", "anaphor") in seen

@@ -759,3 +759,9 @@ def test_a_persons_name_is_no_place() -> None:
             "after President Lai Ching-te took office. China sent warships to encircle Taiwan.")
     coded = code_article(sentence_article(text, "lai", PUB))
     assert coded.places and not [p for p in coded.places if p.text == "Lai"]
+
+
+def test_a_country_coordinated_with_a_named_group_is_the_plain_country() -> None:
+    """Issue 3: "Israeli and Hamas negotiators": Israel's are not Israeli rebels."""
+    ms = code("Israeli and Hamas negotiators resumed indirect talks in Doha on Saturday.")
+    assert {m.source.code for m in ms if not m.negated} == {"ISR", "PSEREB"}

@@ -55,6 +55,16 @@ def _plural_group(span: ActorSpan) -> bool:
     return _plural_head(span)
 
 
+# Heads of a definite phrase that stands for one group named earlier in the story.
+_DEFINITE_HEADS = frozenset({"army", "military", "troops", "forces", "rebels", "militants",
+                             "insurgents", "fighters", "police", "government", "junta",
+                             "regime", "opposition", "navy", "militia", "militias", "guerrillas",
+                             "authorities", "cabinet", "parliament"})
+# Heads that may stand for an organisation named earlier ("the agency" after the WFP).
+_IGO_HEADS = frozenset({"agency", "organisation", "organization", "body", "court", "council",
+                        "fund", "watchdog", "mission", "force"})
+
+
 def _definite_role(span: ActorSpan, sentence: str) -> bool:
     """A bare definite role phrase: "the army", "the rebels", "the security forces"."""
     words = span.text.split()
@@ -62,7 +72,7 @@ def _definite_role(span: ActorSpan, sentence: str) -> bool:
     return (span.kind == "group" and span.actor.country is None and span.actor.role is not None
             and span.actor.group is None and 1 <= len(words) <= 2
             and all(w.islower() for w in words) and bool(before)
-            and before[-1].casefold() == "the")
+            and before[-1].casefold() == "the" and words[-1] in _DEFINITE_HEADS | _IGO_HEADS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +266,13 @@ class ArticleCoref:
         for item in items:
             if isinstance(item, ActorSpan):
                 if _definite_role(item, sentence):
-                    item = self._definite_back(item)
+                    # "the agency" after the WFP is the WFP; "the army" the army named before
+                    igo = self.resolve_anaphor("the " + item.text)
+                    if igo is not None:
+                        item = replace(item, actor=replace(igo, span=item.actor.span),
+                                       kind="anaphor")
+                    elif item.text.split()[-1] in _DEFINITE_HEADS:
+                        item = self._definite_back(item)
                 out.append(self.observe(item))
                 continue
             start, end, what = item

@@ -272,7 +272,9 @@ class _ArticleCoder:
                 break
         if len(members) < 2:
             return []
-        suffix = actor.code[len(country):]
+        # "Israeli and Hamas negotiators": the role belongs to the named group, not to the
+        # other party, which is the plain country
+        suffix = "" if actor.name else actor.code[len(country):]
         found: list[tuple[Actor, tuple[int, int]]] = []
         seen = {country}
         for m in members:
@@ -283,7 +285,8 @@ class _ArticleCoder:
             if named.code != named.country:
                 return []  # "US and Hamas officials": not a plain country adjective
             seen.add(named.country)
-            found.append((replace(actor, text=m.text, country=named.country,
+            found.append((named if actor.name else
+                          replace(actor, text=m.text, country=named.country,
                                   code=named.country + suffix, span=span), span))
         return found
 
