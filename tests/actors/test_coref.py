@@ -135,4 +135,8 @@ def test_the_agency_after_a_un_agency_is_that_agency(d) -> None:
     coref = ArticleCoref(d, date=DAY)
     seen = _walk(coref, "The World Food Programme said 200 trucks were waiting at the crossing.",
                  "The agency accused Israeli authorities of blocking aid deliveries.")
+    assert [(code, kind) for text, code, kind in seen if text.casefold().endswith("agency")] \
+        == [("IGOUNOWFP", "anaphor")]
+    seen = _walk(ArticleCoref(d, date=DAY), "The WFP said trucks were waiting.",
+                 "Israel accused the agency of exaggerating.")
     assert ("agency", "IGOUNOWFP", "anaphor") in seen
