@@ -300,3 +300,22 @@ def test_the_nearest_expression_is_the_whole_month_phrase() -> None:
     i = s.index("clashed")
     when = resolve_event_date(s, date(2023, 9, 26), trigger=(i, i + 7))
     assert (when.date, when.precision, when.cue) == ("2023-05-31", "month", "in May this year")
+
+
+def test_a_date_in_another_clause_does_not_date_the_act() -> None:
+    """Issue 3: "shot down a bomber …, the first such loss since the invasion began in
+    February 2022": February 2022 dates the invasion; a "When …" clause of the act's own
+    clause does date it ("When the bombing stopped in June 1999, Serbian forces withdrew")."""
+    from flashpoint.coding import code_article
+    from flashpoint.evaluate import sentence_article
+
+    pub = datetime(2024, 4, 19, 18, tzinfo=UTC)
+    ms = code_article(sentence_article(
+        "Ukraine's air force said it had shot down a Russian bomber over the Stavropol region, "
+        "the first such loss for Moscow since the invasion began in February 2022.",
+        "d1", pub)).mentions
+    assert [m.event_date[:4] for m in ms if not m.negated] == ["2024"]
+    ms = code_article(sentence_article(
+        "When the bombing stopped in June 1999, Serbian forces withdrew from Kosovo.",
+        "d2", pub)).mentions
+    assert [m.event_date[:7] for m in ms if not m.negated] == ["1999-06"]

@@ -150,8 +150,16 @@ class _ArticleCoder:
             self._prev_date = resolve_event_date(self.previous, pub)
         prev = self._prev_date if self.previous else None
         lo, hi = _date_scope(trigger)
-        when = resolve_event_date(sent.text[lo:hi], pub, trigger=(tspan[0] - lo, tspan[1] - lo),
-                                  previous=prev)
+        scope = sent.text[lo:hi]
+        for _ in range(3):
+            when = resolve_event_date(scope, pub, trigger=(tspan[0] - lo, tspan[1] - lo),
+                                      previous=prev)
+            if when.span is None or not _in_other_clause(trigger, when.span[0] + lo):
+                break
+            # "shot down a bomber, the first loss since the invasion began in February 2022":
+            # the date belongs to another clause's verb; look again without it
+            a, b = when.span
+            scope = scope[:a] + " " * (b - a) + scope[b:]
         if when.span is not None:
             when = EventDate(when.date, when.precision, when.background, when.cue,
                              (when.span[0] + lo, when.span[1] + lo), when.future)
@@ -484,6 +492,30 @@ class _ArticleCoder:
 
 def _with_span(actor: Actor, span: tuple[int, int]) -> Actor:
     return replace(actor, span=span)
+
+
+def _in_other_clause(trigger: Token, char: int) -> bool:
+    """Whether the word at ``char`` sits in a clause of its own that does not contain
+    ``trigger`` and does not modify the trigger's clause (a relative clause, or an adverbial
+    clause of something else: "the first loss since the invasion began in February 2022")."""
+    doc = trigger.doc
+    word = next((t for t in doc if t.idx <= char < t.idx + len(t.text)), None)
+    if word is None:
+        return False
+    own = {trigger.i} | {a.i for a in trigger.ancestors}
+    node = word
+    for _ in range(40):
+        if node.i in own:
+            return False
+        if node.pos_ in {"VERB", "AUX"} and (node.dep_ in {"relcl", "acl"} or (
+                node.dep_ == "advcl" and node.head.i not in own)):
+            # (an adverbial clause of the act's own clause dates it: "When the bombing
+            # stopped in June 1999, Serbian forces withdrew")
+            return True
+        if node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def _date_scope(trigger: Token) -> tuple[int, int]:
