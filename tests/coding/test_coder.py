@@ -765,3 +765,14 @@ def test_a_country_coordinated_with_a_named_group_is_the_plain_country() -> None
     """Issue 3: "Israeli and Hamas negotiators": Israel's are not Israeli rebels."""
     ms = code("Israeli and Hamas negotiators resumed indirect talks in Doha on Saturday.")
     assert {m.source.code for m in ms if not m.negated} == {"ISR", "PSEREB"}
+
+
+def test_an_attack_and_its_toll_are_one_mention() -> None:
+    """Issue 3: "A roadside bombing … killed one U.S. soldier and wounded two others" is one
+    act (the bombing) against the victims, with its toll, not three acts."""
+    ms = [m for m in code("A roadside bombing near the town of Samarra on Sunday killed one "
+                          "U.S. soldier and wounded two others.") if not m.negated]
+    assert len(ms) == 1
+    m = ms[0]
+    assert (m.cameo_root, m.target.country if m.target else None) == ("18", "USA")
+    assert (m.magnitude.dead, m.magnitude.injured) == (1, 2)

@@ -7,7 +7,7 @@ resolution here: this module finds *where* the source and target are; the coder 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .lexicon import BLOCK, Lexicon, Rule
@@ -511,7 +511,37 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
                          passive, refusal=negated and _refusal(tok),
                          intent=hypothetical and _intent(tok), secondary=is_secondary(tok)))
     out.extend(_modal_demands(doc, matched, lexicon))
-    return out
+    return _merge_tolls(out)
+
+
+def _merge_tolls(found: list[Frame]) -> list[Frame]:
+    """"A Russian missile strike killed 12 people and wounded 60": one act, the strike; the
+    killing and wounding are its toll.  The verbs' frames are dropped and their objects become
+    further target candidates of the strike (the victims when the strike names no target)."""
+    nouns = {f.trigger.i: n for n, f in enumerate(found)
+             if f.trigger.pos_ in {"NOUN", "PROPN"} and f.rule.cameo[:2] in _HOSTILE_MATERIAL
+             and not (f.negated or f.hypothetical)}
+    if not nouns:
+        return found
+    out = list(found)
+    dropped: set[int] = set()
+    for n, f in enumerate(found):
+        if f.trigger.pos_ != "VERB" or f.rule.cameo[:2] not in _HOSTILE_MATERIAL:
+            continue
+        verb = f.trigger
+        while verb.dep_ == "conj" and verb.head is not verb and not any(
+                c.dep_ == "nsubj" for c in verb.children):
+            verb = verb.head  # "killed 12 and wounded 60"
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None or _first_conjunct(subject).i not in nouns:
+            continue
+        k = nouns[_first_conjunct(subject).i]
+        # the verb's subject phrase may name the doer the noun alone does not ("a roadside
+        # bombing near Samarra"), and its object the victims
+        out[k] = replace(out[k], sources=out[k].sources + f.sources,
+                         targets=out[k].targets + f.targets)
+        dropped.add(n)
+    return [f for n, f in enumerate(out) if n not in dropped]
 
 
 # Prepositions whose nominal object is the occasion or reason of the reported act, not a new act:
