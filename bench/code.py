@@ -11,9 +11,9 @@ Workloads:
 Prints figures; asserts nothing (targets: (a) >= 15 articles/s and >= 4x naive,
 (b) >= 40 articles/s, peak RSS <= 1 GiB).
 
-Measured (2026-11-27, 2-core machine, --n 200): session 4 (coder fp-coder-0.3), two runs:
-dense 19.2-21.5 articles/s vs naive 9.4-10.8 (1.8-2.3x); parse only 40.8-43.6 (4.1-4.3x the
-naive run beside it); mixed 52-68 articles/s (5.6-6.7x); peak RSS 366 MiB.  Session 3 (five
+Measured (2026-11-27, 2-core machine, --n 200): session 4 (coder fp-coder-0.3), three runs:
+dense 18.8-21.5 articles/s vs naive 9.4-11.9 (1.6-2.3x); parse only 39.2-43.6 (3.3-4.3x the
+naive run beside it); mixed 52-68 articles/s (5.5-6.7x); peak RSS 366 MiB.  Session 3 (five
 runs): dense 20.3-24.8 vs naive 8.9-12.8 (1.7-2.5x); mixed 57-76.  Before the parse moved to
 numpy ops and one BLAS thread: dense 15.1, mixed 43.7.  "parse only" is the model pass over
 every sentence and nothing else, the ceiling of any coder that parses the sentences it codes.
