@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import UTC, datetime
 from pathlib import Path
+
+from flashpoint.coding import code_article
+from flashpoint.evaluate import sentence_article
+from flashpoint.model import Mention, actor_key
 
 _SUBJECTS = ["The ministry", "Local officials", "The mayor", "A regional council", "Police",
              "The port authority", "Farmers' groups", "The central bank", "Rescue teams",
@@ -50,3 +55,25 @@ def write_jsonl_corpus(path: Path, n: int, start: int = 0) -> list[str]:
                 "source": f"Outlet {i % 5}",
             }) + "\n")
     return ids
+
+
+# -- coding sentences of our own ------------------------------------------------------------
+
+PUB = datetime(2023, 9, 30, 12, 0, tzinfo=UTC)  # a Saturday
+
+
+def code(text: str, published: datetime | None = PUB) -> list[Mention]:
+    """The mentions the coder finds in ``text`` (one article)."""
+    return list(code_article(sentence_article(text, text[:30], published)).mentions)
+
+
+def dyads(text: str, published: datetime | None = PUB
+          ) -> list[tuple[str | None, str | None, str]]:
+    """(source country, target country, CAMEO code) of the acts coded as having happened."""
+    return [(m.source.country, m.target.country if m.target else None, m.cameo)
+            for m in code(text, published) if not m.negated]
+
+
+def happened(ms: list[Mention]) -> list[tuple[str | None, str | None, str]]:
+    """(source, target, CAMEO root) by actor key of the mentions coded as having happened."""
+    return [(actor_key(m.source), actor_key(m.target), m.cameo_root) for m in ms if not m.negated]

@@ -27,37 +27,17 @@ from ..ids import short_id
 from ..model import Actor, Article, Mention, Quote, Sentence, actor_key
 from .cameo import CameoTable
 from .dates import EventDate, date_of, find_date_expressions, resolve_event_date
-from .frames import SPEECH, Frame, frames, is_dateline, with_conjuncts
+from .frames import Frame, frames, is_dateline
 from .lexicon import Lexicon
 from .magnitude import magnitude
+from .modality import INTENTS, REFUSALS, SPEECH, THREATS, past_plan, restate
 from .resolve import ActorResolver, ArticleActors
+from .syntax import with_conjuncts
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 CODER_VERSION = "fp-coder-0.3"
-# Material acts are directed at the place they happen: without a named target, the country of
-# the place the sentence names ("imposed a curfew in Cizre" → TUR), else the country the article
-# is set in ("NATO ready to reinforce KFOR" in a story set in Kosovo → KSV).
-# A refused cooperative act → the matching CAMEO refusal (by code, 3-digit code, then root).
-_REFUSALS = {"081": "1241", "082": "1242", "0841": "1243", "0842": "1243", "084": "1243",
-             "085": "1244", "086": "1245", "087": "1246", "0871": "1246", "0873": "1246",
-             "0874": "1246", "083": "123", "04": "125", "046": "125", "045": "126",
-             "07": "122", "06": "121", "057": "127"}
-# A stated intention to cooperate → CAMEO 03x by what is intended.
-_INTENTS = {"04": "036", "045": "039", "046": "036", "05": "032", "057": "037", "06": "031",
-            "061": "0311", "062": "0312", "063": "0313", "064": "0314", "07": "033",
-            "071": "0331", "072": "0332", "073": "0333", "074": "0334", "08": "035",
-            "081": "0351", "082": "0352", "084": "0353", "0841": "0353", "085": "0354",
-            "086": "0355", "087": "0356", "0871": "0356", "0873": "0356", "0874": "0356"}
-# A stated intention to act against someone is a threat (CAMEO 13x by what is threatened):
-# "said they would boycott contacts" (133), "will expel the ambassador" (1313), "vowed to
-# strike" (138).  Shows of force (15) stay hypothetical: announcing drills threatens no one.
-_THREATS = {"14": "133", "16": "131", "161": "1313", "162": "1311", "163": "1312",
-            "164": "134", "165": "135", "166": "136", "17": "137", "172": "132",
-            "1721": "1321", "1722": "1322", "1723": "1323", "1724": "1324", "18": "1383",
-            "19": "138", "191": "1381", "192": "1382", "193": "1384", "194": "1384",
-            "195": "1384", "20": "138", "204": "1385"}
 _ANNOUNCING = SPEECH | {"announce", "vow", "pledge", "promise", "confirm", "predict",
                         "expect", "believe", "think", "fear"}
 _COOPERATIVE = {"01", "02", "03", "04", "05", "06", "07", "08", "09"}
@@ -70,6 +50,9 @@ _MUTUAL_ROOTS = {"03", "04", "05", "06", "08", "19"}
 _ONE_WAY_CODES = {"042", "043", "045"}
 # Targets taken from where the act happened: a country may act within itself.
 _PLACE_VIAS = {"local-place", "place", "setting", "domestic"}
+# Material acts are directed at the place they happen: without a named target, the country of
+# the place the sentence names ("imposed a curfew in Cizre" → TUR), else the country the article
+# is set in ("NATO ready to reinforce KFOR" in a story set in Kosovo → KSV).
 _PLACE_TARGET_ROOTS = {"07", "14", "15", "17", "18", "19", "20"}
 _PLACE_TARGET_CODES = {"0334", "0332", "0312", "0874", "0873", "081", "0811", "0812", "0813",
                        "0814"}
@@ -444,18 +427,18 @@ class _ArticleCoder:
         hypothetical = frame.hypothetical
         if frame.refusal and code[:2] in {"03", "04", "05", "06", "07", "08"}:
             # "will not lift the embargo": a refusal is an act (CAMEO 12x), not a non-event.
-            code = _REFUSALS.get(code, _REFUSALS.get(code[:3], _REFUSALS.get(code[:2], "120")))
+            code = restate(REFUSALS, code, "120")
             rule, negated = rule + "+refusal", False
         elif frame.intent and not self.own_word(frame.trigger, doc, src,
                                                 hostile=code[:2] not in _COOPERATIVE):
             pass  # "analysts said Russia would attack": a forecast, not Russia's intention
         elif frame.intent and code[:2] in {"04", "05", "06", "07", "08"}:
             # "will support", "pledged to send aid": a stated intention (CAMEO 03x) happened.
-            code = _INTENTS.get(code, _INTENTS.get(code[:3], _INTENTS.get(code[:2], "030")))
+            code = restate(INTENTS, code, "030")
             rule, hypothetical = rule + "+intent", False
         elif frame.intent and not negated and code[:2] in {"14", "16", "17", "18", "19", "20"} \
-                and not _past_plan(frame.trigger):
-            code = _THREATS.get(code, _THREATS.get(code[:3], _THREATS[code[:2]]))
+                and not past_plan(frame.trigger):
+            code = restate(THREATS, code, THREATS[code[:2]])
             rule, hypothetical = rule + "+threat", False
         if code[:2] == "14" and frame.rule.lemma == "protest" and self.official(src):
             # "Iran protested the strikes": a state's protest is an official complaint (114),
@@ -536,11 +519,6 @@ def _date_scope(trigger: Token) -> tuple[int, int]:
     return 0, len(doc.text)
 
 
-# Governors of a plan held, not declared: in the past tense ("had planned to seize") they
-# report an old intention, not a threat.
-_MENTAL_PLANS = {"plan", "intend", "aim", "want", "seek", "hope", "prepare", "decide"}
-
-
 def _speech_subject(pronoun: Token) -> Token | None:
     """The named speaker a pronoun subject of reported speech stands for ("Japan said it …")."""
     clause = pronoun.head
@@ -561,15 +539,6 @@ def _doers(noun: Token) -> list[Token]:
         out += [g for a in acl.children if a.dep_ == "agent"
                 for g in a.children if g.dep_ == "pobj"]
     return out
-
-
-def _past_plan(trigger: Token) -> bool:
-    tok = trigger
-    if tok.pos_ in {"NOUN", "PROPN"} and tok.head is not tok:
-        tok = tok.head
-    head = tok.head
-    return (tok.dep_ in {"xcomp", "acl"} and head is not tok
-            and head.lemma_.lower() in _MENTAL_PLANS and head.tag_ in {"VBD", "VBN"})
 
 
 def _part_of(code: str, source: str) -> bool:

@@ -11,34 +11,32 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .lexicon import BLOCK, Lexicon, Rule
+from .modality import (
+    HOSTILE_MATERIAL,
+    IRREALIS,
+    SPEECH,
+    attempted,
+    is_hypothetical,
+    is_negated,
+    states_intent,
+    states_refusal,
+)
+from .syntax import (
+    COMP,
+    LIGHT_PREPS,
+    OBJ,
+    SUBJ,
+    children,
+    first_conjunct,
+    governor,
+    lemma,
+    with_conjuncts,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-SUBJ = {"nsubj", "nsubjpass", "csubj"}
-OBJ = {"dobj", "obj"}
-COMP = {"xcomp", "ccomp", "pcomp"}
 INHERIT_SUBJECT = {"xcomp", "advcl", "conj", "pcomp"}
-MODALS = {"may", "might", "could", "would", "should", "can", "must"}
-# Speech verbs whose "Y must/should do Z" complement is a demand on Y.
-SPEECH = {"say", "state", "tell", "insist", "declare", "stress", "warn", "add", "argue",
-          "write", "reiterate", "emphasize", "emphasise", "maintain", "assert"}
-REFUSAL_AUX = {"will", "would", "can", "could", "shall", "should", "wo", "ca"}
-# Governing verbs that make their complement a wish, plan or threat, not a fact.
-IRREALIS = {
-    "accuse", "blame", "allege", "suspect", "charge", "claim", "threaten", "plan", "intend",
-    "want", "seek", "hope", "vow", "promise", "pledge", "prepare",
-    "consider", "propose", "offer", "aim", "try", "attempt", "expect", "wish", "urge", "call",
-    "demand", "ask", "appeal", "warn", "push", "press", "encourage", "request", "refuse",
-    "decline", "ready", "readiness", "willing", "agree", "decide", "fail", "deny", "refute",
-    "reject", "oppose", "order", "tell", "allow", "permit", "persuade", "invite",
-    "pressure", "pressurize", "force", "rule", "resist", "ignore", "defy", "prepared",
-    "committed", "determined",
-}
-NEGATING = {"deny", "refute", "fail", "refuse", "decline", "reject", "dismiss", "stop", "halt",
-            "cease", "end", "suspend", "abandon", "prohibit", "forbid", "ban", "block", "bar",
-            "withhold", "freeze", "cancel", "postpone", "scrap"}
-LIGHT_PREPS = {"in", "into", "for"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,23 +51,6 @@ class Frame:
     refusal: bool = False  # a negated cooperative act stated as a refusal ("will not lift")
     intent: bool = False  # a stated intention ("will support", "pledged to send", "agreed to")
     secondary: bool = False  # background or descriptive act (see ``is_secondary``)
-
-
-def _lemma(tok: Token) -> str:
-    return tok.lemma_.lower()
-
-
-def _children(tok: Token, deps: set[str]) -> list[Token]:
-    return [c for c in tok.children if c.dep_ in deps]
-
-
-def with_conjuncts(tok: Token) -> list[Token]:
-    """A head and the heads coordinated with it (``Serbia and Russia``)."""
-    out = [tok]
-    for c in tok.children:
-        if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN", "PRON"}:
-            out.extend(with_conjuncts(c))
-    return out
 
 
 _TIME_WORDS = frozenset({
@@ -87,7 +68,7 @@ def is_time(tok: Token) -> bool:
 def _prep_objects(tok: Token, preps: Iterable[str] | None = None) -> Iterator[Token]:
     wanted = None if preps is None else set(preps)
     for c in tok.children:
-        if c.dep_ in {"prep", "agent", "dative"} and (wanted is None or _lemma(c) in wanted):
+        if c.dep_ in {"prep", "agent", "dative"} and (wanted is None or lemma(c) in wanted):
             for gc in c.children:
                 if gc.dep_ in {"pobj", "pcomp"} and not is_time(gc):
                     yield gc
@@ -107,7 +88,7 @@ def deep_prep_objects(tok: Token, preps: frozenset[str], depth: int = 4) -> Iter
     stack = [(c, 1) for c in tok.children if c.dep_ in _DEEP_THROUGH]
     while stack:
         node, d = stack.pop(0)
-        if node.dep_ in {"prep", "agent"} and _lemma(node) in preps:
+        if node.dep_ in {"prep", "agent"} and lemma(node) in preps:
             yield from (g for g in node.children if g.dep_ == "pobj")
         if d < depth:
             stack.extend((c, d + 1) for c in node.children if c.dep_ in _DEEP_THROUGH)
@@ -128,68 +109,47 @@ def _constraint_values(tok: Token, key: str) -> set[str]:
     vals: set[str] = set()
     if key == "obj":
         objs = OBJ | {"attr", "oprd"} | ({"nsubjpass"} if is_passive(tok) else set())
-        for o in _children(tok, objs):
-            vals |= {_lemma(x) for x in with_conjuncts(o)}
+        for o in children(tok, objs):
+            vals |= {lemma(x) for x in with_conjuncts(o)}
             # "called the attackers terrorists": the second noun hangs on the first
-            vals |= {_lemma(x) for x in o.children if x.dep_ in {"appos", "oprd", "attr"}}
-            if _lemma(o) in MEASURES:  # "a new round of sanctions", "200 tonnes of aid"
-                vals |= {_lemma(x) for x in _prep_objects(o, {"of"})}
+            vals |= {lemma(x) for x in o.children if x.dep_ in {"appos", "oprd", "attr"}}
+            if lemma(o) in MEASURES:  # "a new round of sanctions", "200 tonnes of aid"
+                vals |= {lemma(x) for x in _prep_objects(o, {"of"})}
         for o in _prep_objects(tok, {"of", "over", "about", "on", "for", "to", "against"}):
-            vals.add(_lemma(o))
+            vals.add(lemma(o))
         for c in tok.children:
             # "accept refugees fleeing the war" parsed as a clause: its subject is the object
             if c.dep_ == "ccomp" and c.tag_ == "VBG" and c.i > tok.i:
-                vals |= {_lemma(x) for x in c.children if x.dep_ == "nsubj" and x.i > tok.i}
+                vals |= {lemma(x) for x in c.children if x.dep_ == "nsubj" and x.i > tok.i}
     elif key == "comp":
-        for c in _children(tok, COMP | OBJ | {"acl", "advcl"}):
-            vals.add(_lemma(c))
-            vals |= {_lemma(x) for x in c.children if x.dep_ in {"compound", "conj"}}
+        for c in children(tok, COMP | OBJ | {"acl", "advcl"}):
+            vals.add(lemma(c))
+            vals |= {lemma(x) for x in c.children if x.dep_ in {"compound", "conj"}}
         for o in _prep_objects(tok):
-            vals.add(_lemma(o))
-            vals |= {_lemma(x) for x in o.children if x.dep_ in {"compound", "amod"}}
+            vals.add(lemma(o))
+            vals |= {lemma(x) for x in o.children if x.dep_ in {"compound", "amod"}}
     elif key == "prep":
-        vals = {_lemma(c) for c in tok.children if c.dep_ in {"prep", "agent", "dative"}
+        vals = {lemma(c) for c in tok.children if c.dep_ in {"prep", "agent", "dative"}
                 and not any(is_time(g) for g in c.children if g.dep_ == "pobj")}
     elif key == "prt":
-        vals = {_lemma(c) for c in tok.children if c.dep_ == "prt"}
+        vals = {lemma(c) for c in tok.children if c.dep_ == "prt"}
     elif key == "mod":
         # a verb's bare-noun modifier: "test" in "test-fired"
         deps = {"compound", "amod", "nmod"} | ({"npadvmod"} if tok.pos_ == "VERB" else set())
-        vals = {_lemma(c) for c in tok.children if c.dep_ in deps}
+        vals = {lemma(c) for c in tok.children if c.dep_ in deps}
     elif key == "subj":
-        vals = {_lemma(c) for c in tok.children if c.dep_ in SUBJ}
+        vals = {lemma(c) for c in tok.children if c.dep_ in SUBJ}
     return vals
 
 
 def match_rule(tok: Token, lexicon: Lexicon) -> Rule | None:
     """The most specific rule whose lemma, part of speech and constraints fit ``tok``."""
     best: Rule | None = None
-    for rule in lexicon.candidates(_lemma(tok), tok.pos_):
+    for rule in lexicon.candidates(lemma(tok), tok.pos_):
         fits = all(_constraint_values(tok, k) & v for k, v in rule.requires.items())
         if fits and (best is None or rule.specificity > best.specificity):
             best = rule
     return best
-
-
-def _first_conjunct(noun: Token) -> Token:
-    """"artillery, mortar and rocket fire": the conjunct that holds the phrase's role."""
-    for _ in range(8):
-        if noun.dep_ != "conj" or noun.head is noun or noun.head.pos_ not in {"NOUN", "PROPN"}:
-            break
-        noun = noun.head
-    return noun
-
-
-def _governor(noun: Token) -> int | None:
-    """The verb a nominal trigger is the object of (directly or through a preposition)."""
-    noun = _first_conjunct(noun)
-    head = noun.head
-    if noun.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
-        return int(head.i)
-    if (noun.dep_ == "pobj" and head.dep_ == "prep" and _lemma(head) in LIGHT_PREPS
-            and head.head.pos_ in {"VERB", "AUX"}):
-        return int(head.head.i)
-    return None
 
 
 def is_passive(tok: Token) -> bool:
@@ -211,12 +171,12 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
         return []
     if is_passive(verb):
         agents = [(o, "agent") for o in _prep_objects(verb, {"by"})]
-        if not agents and _lemma(verb) in SELF_PASSIVE:
-            agents = [(s, "self-passive") for s in _children(verb, {"nsubjpass"})]
+        if not agents and lemma(verb) in SELF_PASSIVE:
+            agents = [(s, "self-passive") for s in children(verb, {"nsubjpass"})]
         if not agents:
             agents = _instrument_agents(verb)
         return agents
-    subs = [(s, "subj") for s in _children(verb, {"nsubj", "csubj"}) if not is_dateline(s)]
+    subs = [(s, "subj") for s in children(verb, {"nsubj", "csubj"}) if not is_dateline(s)]
     if subs:
         return subs
     if verb.dep_ in {"relcl", "acl"} and verb.head.pos_ in {"NOUN", "PROPN"}:
@@ -227,17 +187,17 @@ def verb_subjects(verb: Token, depth: int = 0) -> list[tuple[Token, str]]:
             head = head.head
         if head.pos_ == "ADJ" and head.dep_ in {"acomp", "oprd"} and head.head is not head:
             head = head.head  # "Iraq is prepared to impose": the subject of "is"
-        if verb.dep_ == "xcomp" and _lemma(head) in {"say", "report", "state", "tell"}:
+        if verb.dep_ == "xcomp" and lemma(head) in {"say", "report", "state", "tell"}:
             return []  # "fighting that residents said killed 40": the speakers did not kill
         inherited = [(s, "inherited") for s, _ in verb_subjects(head, depth + 1)]
-        if verb.dep_ == "xcomp" and head.pos_ == "VERB" and _lemma(head) not in PURPOSE_VERBS:
+        if verb.dep_ == "xcomp" and head.pos_ == "VERB" and lemma(head) not in PURPOSE_VERBS:
             # "urged Serbia to withdraw": the object of the control verb acts.  Outside the
             # verbs of wanting and asking the infinitive may be a purpose ("used tear gas to
             # disperse"): the subject acts when the object names no one.
-            objs = _children(head, OBJ)
+            objs = children(head, OBJ)
             if objs:
                 controller = [(objs[0], "controller")]
-                return controller if _lemma(head) in IRREALIS else controller + inherited
+                return controller if lemma(head) in IRREALIS else controller + inherited
         return inherited
     return []
 
@@ -268,7 +228,7 @@ def _instrument_agents(verb: Token) -> list[tuple[Token, str]]:
     proper/adjectival modifier ("Israeli" in "killed in an Israeli raid")."""
     out: list[tuple[Token, str]] = []
     for act in _prep_objects(verb, {"in", "during"}):
-        if _lemma(act) not in INSTRUMENT_ACTS:
+        if lemma(act) not in INSTRUMENT_ACTS:
             continue
         out += [(c, "instrument") for c in act.children if c.dep_ == "poss"]
         out += [(o, "instrument") for o in _prep_objects(act, {"by"})]
@@ -294,12 +254,12 @@ def noun_sources(noun: Token) -> list[tuple[Token, str]]:
     out += [(o, "by") for o in _prep_objects(noun, {"by", "from"})]
     out += [(c, "modifier") for c in noun.children
             if c.dep_ in {"compound", "amod", "nmod"} and c.pos_ in {"PROPN", "ADJ", "NOUN"}]
-    first = _first_conjunct(noun)
+    first = first_conjunct(noun)
     head = first.head
     if first.dep_ in OBJ | {"attr", "nsubjpass"} and head.pos_ in {"VERB", "AUX"} \
-            and _lemma(head) not in UNDERGO:
+            and lemma(head) not in UNDERGO:
         out += verb_subjects(head)
-    elif first.dep_ == "pobj" and head.dep_ == "prep" and _lemma(head) in LIGHT_PREPS:
+    elif first.dep_ == "pobj" and head.dep_ == "prep" and lemma(head) in LIGHT_PREPS:
         verb = head.head
         if verb.pos_ in {"VERB", "AUX"}:
             out += verb_subjects(verb)
@@ -316,13 +276,13 @@ _CULPABLE = frozenset({"responsible", "guilty", "culpable"})
 def _culprits(tok: Token) -> list[tuple[Token, str]]:
     """Who is said to have done an act by being "responsible for" or "guilty of" it: "the LRA
     is responsible for mass killings", "both parties were guilty of violating the ceasefire"."""
-    first = _first_conjunct(tok)
+    first = first_conjunct(tok)
     prep = first.head
     if first.dep_ not in {"pobj", "pcomp"} or prep.dep_ != "prep" or \
-            _lemma(prep) not in {"for", "of"}:
+            lemma(prep) not in {"for", "of"}:
         return []
     adj = prep.head
-    if _lemma(adj) not in _CULPABLE:
+    if lemma(adj) not in _CULPABLE:
         return []
     if adj.dep_ in {"acomp", "oprd"} and adj.head.pos_ in {"VERB", "AUX"}:
         return [(s, "culprit") for s, _ in verb_subjects(adj.head)]
@@ -337,39 +297,39 @@ _MATERIAL_ROOTS = frozenset({"06", "07", "08", "14", "15", "17", "18", "19", "20
 
 def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]]:
     out: list[tuple[Token, str]] = []
-    if passive and not (_lemma(tok) in SELF_PASSIVE and not list(_prep_objects(tok, {"by"}))):
-        out += [(s, "patient") for s in _children(tok, {"nsubjpass"})]
+    if passive and not (lemma(tok) in SELF_PASSIVE and not list(_prep_objects(tok, {"by"}))):
+        out += [(s, "patient") for s in children(tok, {"nsubjpass"})]
         if tok.dep_ == "acl" and tok.head.pos_ in {"NOUN", "PROPN", "PRON"}:
             out.append((tok.head, "patient"))  # "the three men killed by police"
     for slot in rule.target:
         if slot.kind == "dobj":
-            out += [(o, "dobj") for o in _children(tok, OBJ)]
+            out += [(o, "dobj") for o in children(tok, OBJ)]
         elif slot.kind == "prep":
             out += [(o, "prep") for o in _prep_objects(tok, slot.preps)]
             out += [(o, "deep-prep") for o in deep_prep_objects(tok, slot.preps)
                     if all(o is not x for x, _ in out)]
         elif slot.kind == "comp_obj":
-            for c in _children(tok, COMP | {"acl"}):
-                out += [(o, "comp_obj") for o in _children(c, OBJ)]
+            for c in children(tok, COMP | {"acl"}):
+                out += [(o, "comp_obj") for o in children(c, OBJ)]
         elif slot.kind == "comp_subj":
-            for c in _children(tok, COMP):
-                out += [(s, "comp_subj") for s in _children(c, SUBJ)]
+            for c in children(tok, COMP):
+                out += [(s, "comp_subj") for s in children(c, SUBJ)]
         elif slot.kind == "dative":
-            out += [(o, "dative") for o in _children(tok, {"dative"})]
+            out += [(o, "dative") for o in children(tok, {"dative"})]
             out += [(o, "dative") for o in _prep_objects(tok, {"to"})]
         elif slot.kind == "poss":
             out += [(c, "poss") for c in tok.children if c.dep_ == "poss"]
     if all(s.kind != "none" for s in rule.target):
         # Fallbacks: the object (or its owner: "rejected a U.S. request"), then any phrase
         # introduced by a directional preposition.
-        out += [(o, "fallback-dobj") for o in _children(tok, OBJ)]
-        for c in _children(tok, {"xcomp"}):  # "threatened to attack Y", "vowed to punish Y"
-            out += [(o, "fallback-comp") for o in _children(c, OBJ)]
+        out += [(o, "fallback-dobj") for o in children(tok, OBJ)]
+        for c in children(tok, {"xcomp"}):  # "threatened to attack Y", "vowed to punish Y"
+            out += [(o, "fallback-comp") for o in children(c, OBJ)]
         if rule.cameo[:2] not in _MATERIAL_ROOTS:
             # "demanded that the US cancel the visit" (a material act has no such clause:
             # "Washington called …, NATO reinforced KFOR" is a misparse, not a target)
-            for c in _children(tok, {"ccomp"}):
-                out += [(s, "fallback-comp-subj") for s in _children(c, {"nsubj", "nsubjpass"})
+            for c in children(tok, {"ccomp"}):
+                out += [(s, "fallback-comp-subj") for s in children(c, {"nsubj", "nsubjpass"})
                         if s.pos_ != "PRON"]
         out += [(o, "fallback-prep") for o in deep_prep_objects(tok, FALLBACK_PREPS)
                 if all(o is not x for x, _ in out)]
@@ -380,9 +340,9 @@ def targets_for(tok: Token, rule: Rule, passive: bool) -> list[tuple[Token, str]
             # whose act would avert it.
             heads = [tok] + [c for c in tok.children if c.dep_ == "xcomp"]
             out += [(s, "condition") for h in heads for c in h.children if c.dep_ == "advcl"
-                    and any(m.dep_ == "mark" and _lemma(m) in {"if", "unless"}
+                    and any(m.dep_ == "mark" and lemma(m) in {"if", "unless"}
                             for m in c.children)
-                    for s in _children(c, {"nsubj"}) if s.pos_ != "PRON"]
+                    for s in children(c, {"nsubj"}) if s.pos_ != "PRON"]
     return out
 
 
@@ -394,68 +354,12 @@ def _chain_participants(tok: Token, depth: int = 3) -> Iterator[Token]:
     for _ in range(depth):
         nxt: list[Token] = []
         for verb in level:
-            yield from _children(verb, OBJ)
+            yield from children(verb, OBJ)
             yield from deep_prep_objects(verb, FALLBACK_PREPS)
             nxt += [c for c in verb.children if c.dep_ in {"xcomp", "ccomp"}
                     or (c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to"
                                                   for a in c.children))]
         level = nxt
-
-
-def _no_one(subject: Token) -> bool:
-    """"no one", "nobody", "no country", "none of them": a subject that denies the act."""
-    return subject.lower_ in {"nobody", "none", "nothing"} or any(
-        d.dep_ == "det" and d.lower_ == "no" for d in subject.children)
-
-
-def _negated(tok: Token) -> bool:
-    if any(c.dep_ == "neg" for c in tok.children):
-        return True
-    if any(c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c) for c in tok.children):
-        return True  # "no one in Serbia helped us"
-    node = tok
-    for _ in range(3):
-        if node.head is node or not (node.dep_ in COMP | {"xcomp", "dobj"} or (
-                node.dep_ == "acl" and node.head.pos_ in {"NOUN", "PROPN"})):
-            return False  # ("blocked a decision to release aid": through the noun)
-        node = node.head
-        if node.dep_ == "prep":
-            node = node.head
-        if _lemma(node) in NEGATING:
-            return True
-        if any(c.dep_ == "neg" for c in node.children) and node.pos_ in {"VERB", "AUX"}:
-            return True
-    return False
-
-
-# Prepositions of time and manner: a clause under them is a circumstance, not a content.
-_CIRCUMSTANTIAL = frozenset({"after", "since", "following", "despite", "while", "upon", "by",
-                             "during", "amid"})
-
-
-def _hypothetical(tok: Token, depth: int = 0) -> bool:
-    if any(c.dep_ == "aux" and _lemma(c) in MODALS for c in tok.children):
-        return True
-    if any(c.dep_ == "mark" and _lemma(c) in {"if", "unless", "whether", "until"}
-           for c in tok.children):
-        return True
-    if tok.dep_ == "pcomp" and _lemma(tok.head) in {"without", "before", "instead"}:
-        return True
-    if tok.dep_ in {"xcomp", "ccomp", "acl", "pcomp"} and tok.head is not tok and not (
-            tok.dep_ == "pcomp" and _lemma(tok.head) in _CIRCUMSTANTIAL):
-        # (not "pushed towards Goma after seizing Sake": a time, not the content of "push")
-        head = tok.head.head if tok.head.dep_ == "prep" else tok.head
-        if _lemma(head) in IRREALIS:
-            return True
-    if depth < 3 and tok.head is not tok:
-        # A noun takes the status of the verb it is the object of ("agreed to stage a joint
-        # exercise"); a clause the status of the clause it completes.
-        gov = _governor(tok) if tok.pos_ in {"NOUN", "PROPN"} else None
-        if gov is not None:
-            return _hypothetical(tok.doc[gov], depth + 1)
-        if tok.dep_ in {"xcomp", "advcl", "acl", "conj"} and tok.head.pos_ in {"VERB", "AUX"}:
-            return _hypothetical(tok.head, depth + 1)
-    return any(c.dep_ == "aux" and _lemma(c) == "will" for c in tok.children)
 
 
 def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
@@ -477,7 +381,7 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
                 and any(c.dep_ == "oprd" and c.pos_ in {"NOUN", "PROPN"}
                         for c in tok.children)):
             continue  # "called it a fabrication": naming the object, not acting on it
-        if tok.pos_ in {"NOUN", "PROPN"} and _governor(tok) in matched:
+        if tok.pos_ in {"NOUN", "PROPN"} and governor(tok) in matched:
             continue  # "imposed sanctions", "launched an attack": the verb's rule codes the act
         if _purpose_of_protest(tok, matched):
             continue  # "staged demonstrations to demand reforms": one protest, not a demand too
@@ -500,16 +404,16 @@ def frames(doc: Doc, lexicon: Lexicon) -> list[Frame]:
             if not givers:
                 continue  # no giver named: nothing to code
             sources, targets = givers, [(s, "receiver") for s, _ in sources]
-        determiners = {_lemma(c) for c in tok.children if c.dep_ == "det"} \
+        determiners = {lemma(c) for c in tok.children if c.dep_ == "det"} \
             if tok.pos_ in {"NOUN", "PROPN"} else set()
-        negated = _negated(tok) or "no" in determiners  # "no attack took place"
+        negated = is_negated(tok) or "no" in determiners  # "no attack took place"
         # "any threat", "any attack": no act in particular
-        hypothetical = not negated and (_hypothetical(tok) or "any" in determiners)
-        if hypothetical and rule.cameo[:2] in _HOSTILE_MATERIAL and _attempted(tok):
+        hypothetical = not negated and (is_hypothetical(tok) or "any" in determiners)
+        if hypothetical and rule.cameo[:2] in HOSTILE_MATERIAL and attempted(tok):
             hypothetical = False  # "tried to hack", "an attempt to assassinate": it was made
         out.append(Frame(tok, rule, tuple(sources), tuple(targets), negated, hypothetical,
-                         passive, refusal=negated and _refusal(tok),
-                         intent=hypothetical and _intent(tok), secondary=is_secondary(tok)))
+                         passive, refusal=negated and states_refusal(tok),
+                         intent=hypothetical and states_intent(tok), secondary=is_secondary(tok)))
     out.extend(_modal_demands(doc, matched, lexicon))
     return _merge_tolls(out)
 
@@ -519,23 +423,23 @@ def _merge_tolls(found: list[Frame]) -> list[Frame]:
     killing and wounding are its toll.  The verbs' frames are dropped and their objects become
     further target candidates of the strike (the victims when the strike names no target)."""
     nouns = {f.trigger.i: n for n, f in enumerate(found)
-             if f.trigger.pos_ in {"NOUN", "PROPN"} and f.rule.cameo[:2] in _HOSTILE_MATERIAL
+             if f.trigger.pos_ in {"NOUN", "PROPN"} and f.rule.cameo[:2] in HOSTILE_MATERIAL
              and not (f.negated or f.hypothetical)}
     if not nouns:
         return found
     out = list(found)
     dropped: set[int] = set()
     for n, f in enumerate(found):
-        if f.trigger.pos_ != "VERB" or f.rule.cameo[:2] not in _HOSTILE_MATERIAL:
+        if f.trigger.pos_ != "VERB" or f.rule.cameo[:2] not in HOSTILE_MATERIAL:
             continue
         verb = f.trigger
         while verb.dep_ == "conj" and verb.head is not verb and not any(
                 c.dep_ == "nsubj" for c in verb.children):
             verb = verb.head  # "killed 12 and wounded 60"
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if subject is None or _first_conjunct(subject).i not in nouns:
+        if subject is None or first_conjunct(subject).i not in nouns:
             continue
-        k = nouns[_first_conjunct(subject).i]
+        k = nouns[first_conjunct(subject).i]
         # the verb's subject phrase may name the doer the noun alone does not ("a roadside
         # bombing near Samarra"), and its object the victims
         out[k] = replace(out[k], sources=out[k].sources + f.sources,
@@ -560,10 +464,10 @@ def is_secondary(tok: Token) -> bool:
     admission that forces murdered"), or a nominal act under a preposition ("complained over
     two air raids").  The coder drops these when the sentence's main clause has a coded act."""
     node = tok
-    first = _first_conjunct(tok)  # "concerns regarding the casualties and the attack"
+    first = first_conjunct(tok)  # "concerns regarding the casualties and the attack"
     if tok.pos_ in {"NOUN", "PROPN"} and first.dep_ == "pobj" and first.head.dep_ == "prep":
         prep = first.head
-        word = prep.lower_ if prep.lower_ in _BACKGROUND_PREPS else _lemma(prep)
+        word = prep.lower_ if prep.lower_ in _BACKGROUND_PREPS else lemma(prep)
         if word in _BACKGROUND_PREPS and not (
                 word in LIGHT_PREPS and prep.head.pos_ in {"VERB", "AUX"}):
             return True
@@ -575,7 +479,7 @@ def is_secondary(tok: Token) -> bool:
             return True
         if node.dep_ == "ccomp" and head.pos_ in {"NOUN", "PROPN"}:
             return True
-        if node.dep_ == "pcomp" and _lemma(head) in _BACKGROUND_PREPS - LIGHT_PREPS:
+        if node.dep_ == "pcomp" and lemma(head) in _BACKGROUND_PREPS - LIGHT_PREPS:
             return True
         node = head
     return False
@@ -587,60 +491,6 @@ def _purpose_of_protest(tok: Token, matched: dict[int, Rule]) -> bool:
         return False
     rule = matched.get(head.i)
     return rule is not None and rule.cameo[:2] == "14"
-
-
-_HOSTILE_MATERIAL = frozenset({"17", "18", "19", "20"})
-_ATTEMPT = frozenset({"try", "attempt"})
-
-
-def _attempted(tok: Token) -> bool:
-    """An attempted coercive or violent act is such an act (CAMEO codes the attempt): "tried
-    to hack into", "an attempt to assassinate" — unless the attempt is itself unreal ("will
-    try to storm")."""
-    if tok.dep_ not in {"xcomp", "acl"} or tok.head is tok or _lemma(tok.head) not in _ATTEMPT:
-        return False
-    head = tok.head
-    return not (head.pos_ in {"VERB", "AUX"} and _hypothetical(head))
-
-
-# Governors that make their complement the subject's own stated intention (CAMEO 03x).
-INTENT = {"plan", "intend", "promise", "pledge", "vow", "agree", "offer", "decide", "ready",
-          "readiness", "willing", "willingness", "prepare", "aim", "commit", "undertake",
-          "resolve", "hope", "want", "seek", "prepared", "committed", "determined"}
-
-
-def _intent(tok: Token, depth: int = 0) -> bool:
-    """"will support", "pledged to send", "agreed to release": the actor's own intention; a
-    noun act takes the intention of the verb it is the object of ("will extend the curfew")."""
-    if tok.pos_ in {"NOUN", "PROPN"} and depth < 3:
-        gov = _governor(tok)
-        if gov is not None:
-            return _intent(tok.doc[gov], depth + 1)
-    kids = list(tok.children)
-    if any(c.dep_ == "mark" and _lemma(c) in {"if", "unless", "whether", "until"} for c in kids):
-        return False
-    if any(c.dep_ == "aux" and c.lower_ in {"will", "'ll", "shall"} for c in kids):
-        return True
-    if tok.dep_ == "ccomp" and _lemma(tok.head) in SPEECH | {"announce", "vow", "pledge"} \
-            and any(c.dep_ == "aux" and c.lower_ == "would" for c in kids) \
-            and not any(c.dep_ == "aux" and _lemma(c) == "have" for c in kids):
-        # reported "will": "said it would expel", "warned they would strike" (not the
-        # counterfactual "would have attacked")
-        return True
-    if tok.dep_ in {"xcomp", "acl"} and tok.head is not tok:
-        head = tok.head
-        if head.pos_ == "ADJ" and head.dep_ == "acomp" and any(
-                c.dep_ == "aux" and _lemma(c) in MODALS - {"would"} for c in head.head.children):
-            return False  # "the US must be ready to mediate": a demand, not an intention
-        return _lemma(head) in INTENT
-    return False
-
-
-def _refusal(tok: Token) -> bool:
-    """"will not lift", "won't release", "cannot accept": a stated refusal, not a past fact."""
-    kids = list(tok.children)
-    return any(c.dep_ == "neg" for c in kids) and any(
-        c.dep_ == "aux" and c.lower_ in REFUSAL_AUX for c in kids)
 
 
 _MODAL_DEMAND = Rule(rule="demand.modal", lemma="must", pos="ANY", cameo="100", requires={},
@@ -656,9 +506,9 @@ def _modal_demands(doc: Doc, matched: dict[int, Rule], lexicon: Lexicon) -> list
         if not any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in tok.children):
             continue
         speech = tok.head
-        if _lemma(speech) not in SPEECH:
+        if lemma(speech) not in SPEECH:
             continue
-        subjects = _children(tok, {"nsubj"})
+        subjects = children(tok, {"nsubj"})
         if not subjects:
             continue
         out.append(Frame(tok, _MODAL_DEMAND, tuple(verb_subjects(speech)),

@@ -530,17 +530,15 @@ def _is_capital(p: Place, gaz: Gazetteer) -> bool:
 
 
 def dominant_place(article_places: Sequence[Place], gazetteer: Gazetteer) -> Place | None:
-    """The article's most frequent admin/point place that is not a capital (capitals are mostly
-    actors: "a warning to Belgrade") unless it is the dateline, nor a border line; else its
-    most frequent country."""
+    """The article's most frequent admin/point place that is not a capital (mostly actors: "a
+    warning to Belgrade") unless a dateline, nor a border; else its most frequent country."""
     def pick(cands: list[Place]) -> Place | None:
         counts = Counter((p.place_name, p.country) for p in cands)
         top = max(counts.values(), default=0)
         return next((p for p in cands if counts[(p.place_name, p.country)] == top), None)
     usable = [p for p in article_places if p.geo_precision != "none" and not _is_border(p)]
-    # (a capital in capitals is a dateline, "TBILISI, Dec 1 -": where the story happens)
     local = [p for p in usable if p.geo_precision in ("admin", "point")
-             and (not _is_capital(p, gazetteer) or p.text.isupper())]
+             and (not _is_capital(p, gazetteer) or p.text.isupper())]  # "TBILISI, Dec 1 -"
     return pick(local) or pick([p for p in usable if p.geo_precision == "country"])
 
 
